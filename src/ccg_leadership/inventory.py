@@ -1,0 +1,34 @@
+"""An inventory of the book's data files, for the data appendix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .paths import data_dir
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def data_files(root: Path | None = None) -> pd.DataFrame:
+    """Return one row per data file under ``data/``: path, kind, data rows and size in bytes."""
+    import pandas as pd
+
+    root = root or data_dir()
+    rows = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root.parent).as_posix()
+        text = path.read_text(encoding="utf-8") if path.suffix in {".csv", ".yml", ".md"} else ""
+        lines = [line for line in text.splitlines() if line.strip()]
+        rows.append(
+            {
+                "file": relative,
+                "kind": {".csv": "table", ".yml": "schema or config", ".md": "documentation"}.get(
+                    path.suffix, "other"
+                ),
+                "data rows": max(len(lines) - 1, 0) if path.suffix == ".csv" else None,
+                "bytes": path.stat().st_size,
+            }
+        )
+    return pd.DataFrame(rows).set_index("file")

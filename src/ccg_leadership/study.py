@@ -1,0 +1,127 @@
+"""The study's design: phases, dates and design facts (chapters 1 and 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import provenance, style
+from .paths import data_dir
+from .schemas import load_schema
+from .tables import read_csv
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def load_phases(root: Path | None = None) -> pd.DataFrame:
+    """Return the study phases (``data/study/phases.csv``), validated, indexed by phase number."""
+    root = root or data_dir()
+    frame = read_csv(root / "study" / "phases.csv", load_schema("phases", root))
+    return frame.set_index("phase").sort_index()
+
+
+def load_facts(root: Path | None = None) -> pd.DataFrame:
+    """Return the design facts (``data/study/facts.csv``), validated, indexed by key."""
+    root = root or data_dir()
+    return read_csv(root / "study" / "facts.csv", load_schema("facts", root)).set_index("key")
+
+
+def fact(key: str, root: Path | None = None) -> int | str:
+    """Return one design fact: an ``int`` for counts and years, else the text (e.g. an ISO date)."""
+    facts = load_facts(root)
+    if key not in facts.index:
+        raise KeyError(f"no fact {key!r} in data/study/facts.csv; known: {', '.join(facts.index)}")
+    value = str(facts.loc[key, "value"])
+    return int(value) if value.isdigit() else value
+
+
+def study_months(root: Path | None = None) -> int:
+    """Return the length of the funded study period in whole calendar months (inclusive)."""
+    import pandas as pd
+
+    start = pd.Timestamp(str(fact("study_start", root)))
+    end = pd.Timestamp(str(fact("study_end", root)))
+    return int((end.year - start.year) * 12 + end.month - start.month + 1)
+
+
+def timeline_table(root: Path | None = None) -> pd.DataFrame:
+    """Return the phases as a reader-facing table with a provenance label for their timing."""
+    phases = load_phases(root)
+    table = phases[["name", "method", "start", "end"]].copy()
+    table["units studied"] = [
+        "" if u is None or str(u) == "<NA>" else f"{int(u)} {lab}"
+        for u, lab in zip(phases["units"], phases["unit_label"], strict=True)
+    ]
+    table["timing"] = [_timing_label(t) for t in phases["timing_provenance"]]
+    table.index.name = "phase"
+    return table
+
+
+def _timing_label(kind: str) -> str:
+    if kind == "reported-year":
+        return "Year reported; months illustrative"
+    return provenance.label(kind)
+
+
+def timeline_figure(root: Path | None = None) -> style.ChartImage:
+    """Draw the five phases on a time axis; phases whose timing is not published are hatched."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+    from matplotlib.patches import Patch
+
+    phases = load_phases(root)
+    start, end = pd.Timestamp(str(fact("study_start", root))), pd.Timestamp(str(fact("study_end", root)))
+    fig, ax = style.new_figure(7.5, 3.4)
+    for row, (number, phase) in enumerate(phases.iterrows()):
+        left = pd.Timestamp(phase["start"] + "-01")
+        right = pd.Timestamp(phase["end"] + "-01") + pd.offsets.MonthEnd(1)
+        reported = phase["timing_provenance"] == "reported-year"
+        ax.barh(
+            row,
+            (right - left).days,
+            left=left,
+            height=0.6,
+            color=style.PALETTE[0] if reported else "white",
+            edgecolor=style.PALETTE[0],
+            hatch=None if reported else "///",
+            linewidth=1.2,
+        )
+        ax.text(left, row - 0.42, f"{number}. {phase['name']}", fontsize=9, va="bottom")
+    ax.axvspan(start, end, color=style.NEUTRAL, alpha=0.25, zorder=0)
+    ax.set_yticks([])
+    ax.set_ylim(len(phases) - 0.4, -1.0)
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.spines["left"].set_visible(False)
+    ax.legend(
+        handles=[
+            Patch(facecolor=style.PALETTE[0], label="Survey year reported by the study"),
+            Patch(
+                facecolor="white",
+                edgecolor=style.PALETTE[0],
+                hatch="///",
+                label="Timing illustrative (not published)",
+            ),
+            Patch(facecolor=style.NEUTRAL, alpha=0.25, label="Funded study period"),
+        ],
+        loc="lower center",
+        bbox_to_anchor=(0.5, -0.32),
+        ncol=3,
+        fontsize=8,
+    )
+    style.headline(
+        fig,
+        "Two national surveys framed three years of fieldwork",
+        f"Five phases, {start:%B %Y} to {end:%B %Y}; only the survey years are published",
+    )
+    alt = (
+        f"Timeline of the study's {len(phases)} phases between {start:%B %Y} and {end:%B %Y}. "
+        + "; ".join(
+            f"phase {n}, {p['name']}, drawn from {p['start']} to {p['end']}"
+            + (" (year reported)" if p["timing_provenance"] == "reported-year" else " (timing illustrative)")
+            for n, p in phases.iterrows()
+        )
+        + "."
+    )
+    return style.finish(fig, alt)

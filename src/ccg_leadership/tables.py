@@ -1,0 +1,70 @@
+"""Reading the book's CSV inputs with schema validation and errors that name file, row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa
+
+
+class DataFileError(ValueError):
+    """A data file could not be read or failed its schema; the message names file, row and column."""
+
+
+def read_csv(path: Path, schema: pa.DataFrameSchema, *, dtype: dict | None = None) -> pd.DataFrame:
+    """Read ``path`` as UTF-8 CSV and validate it against ``schema``.
+
+    Raises DataFileError naming the file, the 1-based data row (and file line) and the column of the
+    first problems found. The file is only read, never written.
+    """
+    import pandas as pd
+    import pandera.errors as pe
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: file not found")
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{path}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+    if not raw.strip():
+        raise DataFileError(f"{path}: file is empty; expected a header row and data rows")
+    try:
+        frame = pd.read_csv(path, dtype=dtype or str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise DataFileError(f"{path}: cannot be parsed as CSV: {exc}") from None
+    missing = [c for c in schema.columns if c not in frame.columns]
+    if missing:
+        raise DataFileError(
+            f"{path}: missing column(s) {', '.join(missing)}; header has {', '.join(frame.columns)}"
+        )
+    if frame.empty:
+        raise DataFileError(f"{path}: has a header but no data rows")
+    for name, column in schema.columns.items():
+        if column.nullable:
+            frame[name] = frame[name].mask(frame[name].str.strip() == "")
+    try:
+        return schema.validate(frame, lazy=True)
+    except pe.SchemaErrors as exc:
+        raise DataFileError(describe_failures(path, exc.failure_cases)) from None
+
+
+def describe_failures(path: Path, failures: pd.DataFrame, limit: int = 5) -> str:
+    """Turn pandera failure cases into one readable message naming rows and columns."""
+    lines = []
+    for _, case in failures.head(limit).iterrows():
+        column = case.get("column") or "(table)"
+        index = case.get("index")
+        if index is None or (isinstance(index, float) and index != index):
+            where = f"column {column}"
+        else:
+            row = int(index) + 1
+            where = f"row {row} (line {row + 1}), column {column}"
+        lines.append(f"{path}: {where}: failed {case.get('check')}; got {case.get('failure_case')!r}")
+    more = len(failures) - limit
+    if more > 0:
+        lines.append(f"... and {more} more problem(s)")
+    return "\n".join(lines)
