@@ -19,6 +19,19 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip check
   echo "$want" > "$stamp"
 fi
+# Pinned browser assets for the static widgets (package-lock.json), installed with npm ci.
+if ! command -v npm >/dev/null; then
+  echo "bootstrap: installing Node.js and npm (apt)"
+  if [ "$(id -u)" = 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nodejs npm >/dev/null
+fi
+lock="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -f node_modules/.ccg-lock.sha256 ] || [ "$(cat node_modules/.ccg-lock.sha256)" != "$lock" ]; then
+  echo "bootstrap: installing pinned widget assets (npm ci)"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  echo "$lock" > node_modules/.ccg-lock.sha256
+fi
 # Jupyter Book 2 is a different engine; refuse to go on if it ever resolved.
 .venv/bin/python - <<'PY'
 from importlib.metadata import version

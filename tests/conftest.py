@@ -25,6 +25,8 @@ IGNORE = shutil.ignore_patterns(
 def copy_book(target: Path) -> Path:
     """Copy the book's sources (not the venv, build output or git data) into ``target``."""
     shutil.copytree(REPO, target, ignore=IGNORE)
+    if (REPO / "node_modules").is_dir():  # pinned widget assets (npm ci); large, so linked not copied
+        (target / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
     return target
 
 

@@ -9,10 +9,11 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import alt_text
+from . import alt_text, widget_assets
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register every behaviour of the extension."""
     alt_text.setup(app)
+    widget_assets.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,63 @@
+"""Self-hosted widget JavaScript: copy the pinned npm assets into the built site.
+
+myst-nb adds the ipywidgets loader and manager only to pages that hold widgets, from the URLs in
+``nb_ipywidgets_js``. The book points those at ``_static/widgets/``; this module copies the files
+there from ``node_modules`` (installed by ``scripts/bootstrap.sh`` with ``npm ci``), so no page ever
+fetches them from a CDN.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+ASSETS: dict[str, str] = {
+    "require.js": "requirejs/require.js",
+    "embed-amd.js": "@jupyter-widgets/html-manager/dist/embed-amd.js",
+}
+TARGET = Path("_static") / "widgets"
+
+
+def node_modules(srcdir: Path) -> Path:
+    """Return the node_modules folder: ``$CCG_NODE_MODULES``, else the book's own."""
+    override = os.environ.get("CCG_NODE_MODULES")
+    return Path(override) if override else Path(srcdir) / "node_modules"
+
+
+def asset_sources(srcdir: Path) -> dict[str, Path]:
+    """Return target name -> source path for every widget asset; fail clearly if one is missing."""
+    base = node_modules(srcdir)
+    sources = {name: base / relative for name, relative in ASSETS.items()}
+    missing = [str(path) for path in sources.values() if not path.is_file()]
+    if missing:
+        raise ExtensionError(
+            "widget assets missing: " + ", ".join(missing) + ". Run scripts/bootstrap.sh (it runs "
+            "`npm ci` from package-lock.json) before building."
+        )
+    return sources
+
+
+def check_assets(app: Sphinx) -> None:
+    """Fail at the start of an HTML build if the assets are not installed."""
+    if app.builder.format == "html":
+        asset_sources(Path(app.srcdir))
+
+
+def copy_assets(app: Sphinx, exception: Exception | None) -> None:
+    """Copy the assets into ``<outdir>/_static/widgets/`` after a successful HTML build."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / TARGET
+    target.mkdir(parents=True, exist_ok=True)
+    for name, source in asset_sources(Path(app.srcdir)).items():
+        shutil.copyfile(source, target / name)
+
+
+def setup(app: Sphinx) -> None:
+    """Connect the check (build start) and the copy (build end)."""
+    app.connect("builder-inited", check_assets)
+    app.connect("build-finished", copy_assets)
