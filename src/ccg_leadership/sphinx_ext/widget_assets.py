@@ -19,7 +19,14 @@ ASSETS: dict[str, str] = {
     "require.js": "requirejs/require.js",
     "embed-amd.js": "@jupyter-widgets/html-manager/dist/embed-amd.js",
 }
+FONT_GLOB = "@jupyter-widgets/html-manager/dist/*.woff*"  # icon fonts the widget CSS refers to
 TARGET = Path("_static") / "widgets"
+# RequireJS reads a global ``require`` object defined before it loads as its configuration. Mapping the
+# manager's module path to this folder makes its icon fonts load from here (same origin), not from a
+# path relative to each page.
+REQUIRE_CONFIG = """var require = {paths: {"@jupyter-widgets/html-manager/dist":
+  new URL(".", document.currentScript.src).href.replace(/\\/$/, "")}};
+"""
 
 
 def node_modules(srcdir: Path) -> Path:
@@ -32,6 +39,7 @@ def asset_sources(srcdir: Path) -> dict[str, Path]:
     """Return target name -> source path for every widget asset; fail clearly if one is missing."""
     base = node_modules(srcdir)
     sources = {name: base / relative for name, relative in ASSETS.items()}
+    sources.update({font.name: font for font in sorted(base.glob(FONT_GLOB))})
     missing = [str(path) for path in sources.values() if not path.is_file()]
     if missing:
         raise ExtensionError(
@@ -55,6 +63,7 @@ def copy_assets(app: Sphinx, exception: Exception | None) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for name, source in asset_sources(Path(app.srcdir)).items():
         shutil.copyfile(source, target / name)
+    (target / "require-config.js").write_text(REQUIRE_CONFIG, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> None:
