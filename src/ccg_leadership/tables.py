@@ -49,7 +49,18 @@ def read_csv(path: Path, schema: pa.DataFrameSchema, *, dtype: dict | None = Non
     try:
         return schema.validate(frame, lazy=True)
     except pe.SchemaErrors as exc:
-        raise DataFileError(describe_failures(path, exc.failure_cases)) from None
+        raise DataFileError(describe_failures(path, _root_causes(exc.failure_cases))) from None
+
+
+def _root_causes(failures: pd.DataFrame) -> pd.DataFrame:
+    """Keep only type-conversion failures when there are any.
+
+    A value that cannot be converted (e.g. ``x`` in a numeric column) also makes the column's later
+    checks fail on every row, which would bury the real problem under misleading messages.
+    """
+    checks = failures["check"].astype(str)
+    coerce = checks.str.startswith("coerce_dtype")
+    return failures[coerce] if coerce.any() else failures
 
 
 def describe_failures(path: Path, failures: pd.DataFrame, limit: int = 5) -> str:

@@ -1,0 +1,235 @@
+"""Deterministic reconstruction of the survey's respondent-level data (illustrative).
+
+The study's respondent files are not public. This module generates ``data/survey/responses.csv`` from
+the assumptions in ``data/reconstruction.yml`` (seed, respondents per role and wave, item non-response,
+target answer shares, role shifts), so that the published findings (``data/published/findings.csv``)
+are reproduced at the report's rounding. Everything it produces is illustrative.
+
+How answers are assigned, for each item and wave:
+
+1. respondents are split into the target groups of the config (``all``, or ``managers`` / ``others``);
+2. in each group a fixed number (``rate`` x group size, rounded down) leave the item blank;
+3. the target shares are turned into exact counts of the remaining respondents by largest remainder;
+4. ordered items: respondents are ranked by a latent score (role shift + standard normal noise) and
+   the lowest-ranked get the lowest option; categorical items: ranked by a random permutation.
+
+Command line (from the book root)::
+
+    python -m ccg_leadership.reconstruction --write   # regenerate the committed file (after checking it)
+    python -m ccg_leadership.reconstruction --check   # exit 1 unless the committed file is identical
+
+Functions: ``load_config(root=None) -> dict``, ``generate(root=None) -> str`` (the CSV text),
+``write(root=None) -> Path``, ``is_current(root=None) -> bool``, ``sample_sizes(root=None) ->
+dict[int, int]``, ``assumptions_table(root=None) -> DataFrame`` (respondents per role and wave, for
+the data appendix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .paths import data_dir
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+CONFIG = "reconstruction.yml"
+GROUPS = ("all", "managers", "others")
+
+
+def _root(root: Path | None) -> Path:
+    return Path(root) if root is not None else data_dir()
+
+
+def load_config(root: Path | None = None) -> dict:
+    """Return the reconstruction assumptions (``data/reconstruction.yml``) after basic checks."""
+    import yaml
+
+    path = _root(root) / CONFIG
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if config.get("provenance") != "illustrative":
+        raise ValueError(f"{path}: the reconstruction must be marked 'provenance: illustrative'")
+    for target in config["targets"]:
+        where = f"{path}: target {target['item']} {target['wave']} ({target['group']})"
+        if abs(sum(target["shares"]) - 100) > 1e-9:
+            raise ValueError(f"{where}: shares add up to {sum(target['shares'])}, expected 100")
+        if target["group"] not in GROUPS:
+            raise ValueError(f"{where}: unknown group; expected one of {', '.join(GROUPS)}")
+    return config
+
+
+def sample_sizes(root: Path | None = None) -> dict[int, int]:
+    """Return the assumed number of respondents per wave."""
+    waves = load_config(root)["waves"]
+    return {int(w): int(sum(spec["roles"].values())) for w, spec in sorted(waves.items())}
+
+
+def assumptions_table(root: Path | None = None) -> pd.DataFrame:
+    """Return assumed respondents per role (rows, display order) and wave (columns), with a total row."""
+    import pandas as pd
+
+    from . import survey
+
+    waves = load_config(root)["waves"]
+    labels = survey.roles(root)["label"]
+    table = pd.DataFrame(
+        {int(w): [int(spec["roles"].get(r, 0)) for r in labels.index] for w, spec in sorted(waves.items())},
+        index=list(labels),
+    )
+    table.loc["All respondents"] = table.sum()
+    table.index.name = "role (illustrative)"
+    return table
+
+
+def _largest_remainder(shares: list[float], n: int) -> list[int]:
+    """Turn percentages into whole counts summing to ``n`` (ties go to the earlier option)."""
+    exact = [s * n / 100 for s in shares]
+    counts = [int(e) for e in exact]
+    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - counts[i]), i))
+    for i in order[: n - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def _assign(
+    rng: np.random.Generator,
+    roles: np.ndarray,
+    shares: list[float],
+    codes: list[int],
+    rate: float,
+    shifts: dict[str, float] | None,
+) -> np.ndarray:
+    """Return option codes (0 = blank) for one group of respondents, in their given order."""
+    import numpy as np
+
+    size = len(roles)
+    result = np.zeros(size, dtype=int)
+    blank = np.sort(rng.choice(size, int(rate * size), replace=False))
+    valid = np.setdiff1d(np.arange(size), blank)
+    counts = _largest_remainder(shares, len(valid))
+    if shifts is None:
+        rank = rng.permutation(len(valid))
+    else:
+        latent = np.array([shifts.get(r, 0.0) for r in roles[valid]]) + rng.standard_normal(len(valid))
+        rank = np.argsort(latent, kind="stable")
+    result[valid[rank]] = np.repeat(codes, counts)
+    return result
+
+
+def _respondents(config: dict, role_order: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    frames = []
+    for wave, spec in sorted(config["waves"].items()):
+        unknown = set(spec["roles"]) - set(role_order)
+        if unknown:
+            raise ValueError(f"wave {wave}: unknown role(s) {', '.join(sorted(unknown))} in the config")
+        roles = np.array([r for r in role_order for _ in range(int(spec["roles"].get(r, 0)))])
+        roles = roles[rng.permutation(len(roles))]
+        ids = [f"S{int(wave) % 100:02d}-{i:04d}" for i in range(1, len(roles) + 1)]
+        frames.append(pd.DataFrame({"respondent_id": ids, "wave": int(wave), "role": roles}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def generate(root: Path | None = None) -> str:
+    """Return the CSV text of the reconstructed respondent file (deterministic for a given config)."""
+    import numpy as np
+
+    from . import survey
+
+    root = _root(root)
+    config = load_config(root)
+    rng = np.random.default_rng(int(config["seed"]))
+    item_table = survey.items(root)
+    frame = _respondents(config, list(survey.roles(root).index), rng)
+    managers = set(survey.role_group_members("manager", root))
+    rate = float(config["item_nonresponse"]["rate"])
+    targets = {(t["item"], int(t["wave"]), t["group"]): t for t in config["targets"]}
+    shifts = config.get("role_shifts", {})
+    for item, spec in item_table.iterrows():
+        ordered = spec["scale"] != "categorical"
+        if item in shifts and not ordered:
+            raise ValueError(f"role shifts given for categorical item {item!r}")
+        column = np.zeros(len(frame), dtype=int)
+        for wave in sorted(config["waves"]):
+            in_wave = (frame["wave"] == int(wave)).to_numpy()
+            groups = [g for g in GROUPS if (item, int(wave), g) in targets]
+            if groups not in (["all"], ["managers", "others"]):
+                raise ValueError(f"{item} {wave}: targets must be 'all', or 'managers' and 'others'")
+            for group in groups:
+                is_manager = frame["role"].isin(managers).to_numpy()
+                mask = in_wave & {"all": True, "managers": is_manager, "others": ~is_manager}[group]
+                target = targets[(item, int(wave), group)]
+                if len(target["shares"]) != len(spec["codes"]):
+                    raise ValueError(f"{item} {wave}: {len(spec['codes'])} options but target has shares")
+                role_shifts = shifts[item]["shifts"] if item in shifts else ({} if ordered else None)
+                column[mask] = _assign(
+                    rng, frame["role"].to_numpy()[mask], target["shares"], spec["codes"], rate, role_shifts
+                )
+        frame[item] = [None if c == 0 else int(c) for c in column]
+        frame[item] = frame[item].astype("Int64")
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _verify(text: str, root: Path) -> None:
+    """Raise ValueError unless ``text`` passes the schema and reproduces every published finding."""
+    from .findings import check_findings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "data"
+        for folder in ("survey", "schema", "published"):
+            shutil.copytree(root / folder, copy / folder)
+        (copy / "survey" / "responses.csv").write_text(text, encoding="utf-8")
+        results = check_findings(copy)
+    failed = results[~results["passed"]]
+    if len(failed):
+        raise ValueError(f"reconstruction misses findings {', '.join(failed.index)}:\n{failed.to_string()}")
+
+
+def write(root: Path | None = None) -> Path:
+    """Generate, verify against the published findings, and write ``data/survey/responses.csv``."""
+    from .survey import responses_path
+
+    root = _root(root)
+    text = generate(root)
+    _verify(text, root)
+    path = responses_path(root)
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def is_current(root: Path | None = None) -> bool:
+    """Return True when the committed respondent file is byte-identical to a fresh generation."""
+    from .survey import responses_path
+
+    path = responses_path(_root(root))
+    return path.is_file() and path.read_bytes() == generate(root).encode("utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: ``--write`` or ``--check`` (optionally ``--root DATA_DIR``)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--write", action="store_true", help="regenerate data/survey/responses.csv")
+    action.add_argument("--check", action="store_true", help="fail unless the committed file is current")
+    parser.add_argument("--root", type=Path, default=None, help="data folder (default: the book's data/)")
+    args = parser.parse_args(argv)
+    if args.write:
+        print(f"wrote {write(args.root)}")
+        return 0
+    if is_current(args.root):
+        print("responses.csv is identical to a fresh reconstruction")
+        return 0
+    print("responses.csv differs from a fresh reconstruction; run with --write", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

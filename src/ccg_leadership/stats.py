@@ -1,0 +1,450 @@
+"""Survey statistics, computed from the respondent rows with statsmodels and scipy.
+
+Every function takes an item id from the codebook; ``category`` is one option code, several codes
+(a list, or a string such as ``"4|5"``) counted together; ``population`` is ``"all"``, ``"managers"``
+(accountable officers, chief finance officers, other managers) or role ids joined by ``|``. Shares are
+percentages of those who answered the item, as plain Python floats; counts are plain ints, so values
+can go straight into myst-nb ``glue``.
+
+Methods (stated once in the statistical-methods appendix):
+
+- ``share_by_wave``: share per wave with a Wilson score 95 % interval
+  (``statsmodels.stats.proportion.proportion_confint(method="wilson")``).
+- ``wave_change``: difference between waves (second minus first, percentage points) with a Newcombe
+  hybrid-score 95 % interval (``confint_proportions_2indep(method="newcomb")``) and a pooled
+  two-proportion z-test (``proportions_ztest``); ``significant`` means p < 0.05.
+- ``distribution``: share of every option (codebook order) with Wilson intervals, per wave, optionally
+  by role, with disclosure control (``ccg_leadership.disclosure``).
+- ``compare_distributions``: Pearson chi-square test of the wave-by-option table
+  (``scipy.stats.chi2_contingency``, no continuity correction); if any expected count is below 5, a
+  2 x 2 table uses Fisher's exact test and a larger table a Monte Carlo permutation version of the
+  chi-square test (fixed seed, ``PERMUTATIONS`` resamples).
+- ``by_role``: share per role with Wilson intervals and disclosure control applied.
+
+Provenance: a share is ``reported`` when a published finding (``data/published/findings.csv``, check
+``share`` or ``change``) is about the same item, wave, population and categories and the computed value
+equals it at the published rounding; otherwise ``derived``. Intervals, tests and role breakdowns are
+always ``derived`` (they depend on the assumed sample sizes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import disclosure
+from .provenance import Provenance
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ALPHA = 0.05
+LEVEL = 95
+PERMUTATIONS = 9999
+PERMUTATION_SEED = 2018
+WILSON = "Wilson score 95% interval"
+NEWCOMBE = "Newcombe hybrid score 95% interval; pooled two-proportion z-test"
+
+Category = int | str | Iterable[int]
+
+
+def round_half_up(value: float, digits: int = 0) -> float:
+    """Round as published tables do (halves away from zero), e.g. 32.5 -> 33; returns a float."""
+    quantum = Decimal(1).scaleb(-int(digits))
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def codes(category: Category) -> tuple[int, ...]:
+    """Normalise a category (``3``, ``"3|4"``, ``[3, 4]``) to a sorted tuple of option codes."""
+    if isinstance(category, int):
+        return (category,)
+    if isinstance(category, str):
+        return tuple(sorted(int(c) for c in category.split("|")))
+    return tuple(sorted(int(c) for c in category))
+
+
+def answers(
+    item: str, wave: int | None = None, population: str = "all", root: Path | None = None
+) -> pd.DataFrame:
+    """Return the answers to ``item`` (columns wave, role, response) for a wave and population."""
+    from . import survey
+
+    frame = survey.load_responses(root)
+    if item not in set(survey.items(root).index):
+        raise KeyError(f"no survey item {item!r}; known: {', '.join(survey.items(root).index)}")
+    frame = frame[frame["item"] == item]
+    if wave is not None:
+        if int(wave) not in set(frame["wave"]):
+            raise KeyError(f"no answers to {item!r} in wave {wave}; waves: {sorted(set(frame['wave']))}")
+        frame = frame[frame["wave"] == int(wave)]
+    members = survey.population_roles(population, root)
+    if members is not None:
+        frame = frame[frame["role"].isin(members)]
+    return frame[["wave", "role", "response"]]
+
+
+def count_share(responses: pd.Series, category: Category) -> tuple[int, int]:
+    """Return (count in category, base n) for a series of option codes."""
+    return int(responses.isin(codes(category)).sum()), int(len(responses))
+
+
+def wilson(count: int, n: int) -> tuple[float, float]:
+    """Return the Wilson score 95 % interval of count/n in percent (statsmodels)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = proportion_confint(count, n, alpha=ALPHA, method="wilson")
+    return float(low) * 100, float(high) * 100
+
+
+def _published(check: str, item: str, wave: str, population: str, category: Category, root) -> list:
+    from . import survey
+
+    findings = survey.load_findings(root)
+    wanted = codes(category)
+    rows = findings[
+        (findings["check"] == check)
+        & (findings["item"] == item)
+        & (findings["wave"] == wave)
+        & (findings["population"] == population)
+    ]
+    return [r for _, r in rows.iterrows() if codes(r["category"]) == wanted]
+
+
+def provenance_of(
+    value: float, check: str, item: str, wave: str, population: str, category: Category, root=None
+) -> str:
+    """Return ``reported`` if ``value`` equals a published finding at its rounding, else ``derived``."""
+    for row in _published(check, item, wave, population, category, root):
+        if round_half_up(value, int(row["rounding"])) == float(row["value"]):
+            return Provenance.REPORTED.value
+    return Provenance.DERIVED.value
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Make numeric cells plain Python ints/floats (object columns) so ``.loc`` gives glue-ready values."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind in "iuf":
+            kind = int if out[column].dtype.kind in "iu" else float
+            out[column] = [kind(v) for v in out[column]]
+            out[column] = out[column].astype(object)
+    return out
+
+
+def share_by_wave(
+    item: str, category: Category, population: str = "all", root: Path | None = None
+) -> pd.DataFrame:
+    """Share answering ``category`` per wave, with a Wilson 95 % interval.
+
+    Returns a frame indexed by wave with n, count, share, low, high (percent), method and provenance
+    (of the share; intervals are always derived).
+    """
+    import pandas as pd
+
+    data = answers(item, population=population, root=root)
+    rows = []
+    for wave, group in data.groupby("wave", sort=True):
+        count, n = count_share(group["response"], category)
+        share = 100 * count / n
+        low, high = wilson(count, n)
+        rows.append(
+            {
+                "wave": int(wave),
+                "n": n,
+                "count": count,
+                "share": share,
+                "low": low,
+                "high": high,
+                "method": WILSON,
+                "provenance": provenance_of(share, "share", item, str(wave), population, category, root),
+            }
+        )
+    frame = _plain(pd.DataFrame(rows).set_index("wave"))
+    frame.attrs["interval_provenance"] = Provenance.DERIVED.value
+    return frame
+
+
+@dataclass(frozen=True)
+class WaveChange:
+    """Change in a share between two waves (second minus first), with interval and test."""
+
+    item: str
+    category: str
+    population: str
+    first: int
+    second: int
+    n_first: int
+    n_second: int
+    count_first: int
+    count_second: int
+    share_first: float
+    share_second: float
+    difference: float
+    low: float
+    high: float
+    z: float
+    p_value: float
+    significant: bool
+    method: str
+    provenance: str
+
+    def as_frame(self) -> pd.DataFrame:
+        """Return the result as a one-row frame."""
+        import pandas as pd
+
+        return pd.DataFrame([asdict(self)])
+
+
+def wave_change(
+    item: str,
+    category: Category,
+    population: str = "all",
+    first: int = 2014,
+    second: int = 2016,
+    root: Path | None = None,
+) -> WaveChange:
+    """Difference of shares (second - first, percentage points): Newcombe 95 % interval, z-test p-value."""
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+    c1, n1 = count_share(answers(item, first, population, root)["response"], category)
+    c2, n2 = count_share(answers(item, second, population, root)["response"], category)
+    low, high = confint_proportions_2indep(c2, n2, c1, n1, method="newcomb", compare="diff", alpha=ALPHA)
+    z, p = proportions_ztest([c2, c1], [n2, n1])
+    difference = 100 * (c2 / n2 - c1 / n1)
+    label = "|".join(map(str, codes(category)))
+    return WaveChange(
+        item=item,
+        category=label,
+        population=population,
+        first=int(first),
+        second=int(second),
+        n_first=n1,
+        n_second=n2,
+        count_first=c1,
+        count_second=c2,
+        share_first=100 * c1 / n1,
+        share_second=100 * c2 / n2,
+        difference=difference,
+        low=float(low) * 100,
+        high=float(high) * 100,
+        z=float(z),
+        p_value=float(p),
+        significant=bool(p < ALPHA),
+        method=NEWCOMBE,
+        provenance=provenance_of(difference, "change", item, f"{first}-{second}", population, category, root),
+    )
+
+
+def distribution(
+    item: str,
+    wave: int | None = None,
+    by: str | None = None,
+    population: str = "all",
+    root: Path | None = None,
+) -> pd.DataFrame:
+    """Share of every option of ``item`` (codebook order) per wave, optionally ``by="role"``.
+
+    Returns a tidy frame with columns wave, [role, role_label,] code, label, n, count, share, low,
+    high, count_display, share_display, suppressed, method, provenance. Disclosure control is applied
+    (row totals = each line's base, column totals = the option counts): suppressed cells have count,
+    share, low and high set to None and ``[c]`` in the display columns; shares on bases below 10 are
+    None and shown as ``[x]``.
+    """
+    import pandas as pd
+
+    from . import survey
+
+    if by not in (None, "role"):
+        raise ValueError(f"by must be None or 'role', got {by!r}")
+    labels = survey.option_labels(item, root)
+    data = answers(item, wave, population, root)
+    keys = ["wave", "role"] if by == "role" else ["wave"]
+    counts = (
+        data.groupby(keys + ["response"], sort=True)
+        .size()
+        .unstack("response")
+        .reindex(columns=list(labels), fill_value=0)
+        .fillna(0)
+        .astype(int)
+    )
+    if by == "role":
+        role_table = survey.roles(root)
+        order = {r: i for i, r in enumerate(role_table.index)}
+        counts = counts.sort_index(key=lambda idx: idx.map(order) if idx.name == "role" else idx)
+    reasons = disclosure.suppression_reasons(counts, row_totals=True, column_totals=by == "role")
+    rows = []
+    for key, line in counts.iterrows():
+        key = key if isinstance(key, tuple) else (key,)
+        n = int(line.sum())
+        for code, label in labels.items():
+            count = int(line[code])
+            reason = reasons.loc[key if len(key) > 1 else key[0], code]
+            row = dict(zip(keys, key, strict=True))
+            row["wave"] = int(row["wave"])
+            if by == "role":
+                row["role_label"] = str(role_table.loc[row["role"], "label"])
+            row.update(
+                _cell(count, n, reason, item, str(row["wave"]), population, code, root, by is None),
+                code=int(code),
+                label=label,
+            )
+            rows.append(row)
+    columns = keys + (["role_label"] if by == "role" else []) + ["code", "label"] + list(_CELL_COLUMNS)
+    return _plain(pd.DataFrame(rows)[columns])
+
+
+_CELL_COLUMNS = (
+    "n",
+    "count",
+    "share",
+    "low",
+    "high",
+    "count_display",
+    "share_display",
+    "suppressed",
+    "method",
+    "provenance",
+)
+
+
+def _cell(count: int, n: int, reason: str, item, wave, population, category, root, may_report) -> dict:
+    """One table cell after disclosure control (values None where hidden)."""
+    if reason:
+        return {
+            "n": n,
+            "count": None,
+            "share": None,
+            "low": None,
+            "high": None,
+            "count_display": disclosure.CONFIDENTIAL,
+            "share_display": disclosure.CONFIDENTIAL,
+            "suppressed": reason,
+            "method": WILSON,
+            "provenance": Provenance.DERIVED.value,
+        }
+    if disclosure.share_hidden(n):
+        share = low = high = None
+        share_display = disclosure.NOT_SHOWN
+    else:
+        share = 100 * count / n
+        low, high = wilson(count, n)
+        share_display = f"{round_half_up(share):.0f}"
+    kind = Provenance.DERIVED.value
+    if may_report and share is not None:
+        kind = provenance_of(share, "share", item, wave, population, category, root)
+    return {
+        "n": n,
+        "count": count,
+        "share": share,
+        "low": low,
+        "high": high,
+        "count_display": str(count),
+        "share_display": share_display,
+        "suppressed": "",
+        "method": WILSON,
+        "provenance": kind,
+    }
+
+
+def by_role(item: str, category: Category, wave: int, root: Path | None = None) -> pd.DataFrame:
+    """Share answering ``category`` in each role (display order) for one wave, disclosure-controlled.
+
+    Returns a frame indexed by role with role_label, n, count, share, low, high, count_display,
+    share_display, suppressed ("" / "primary" / "secondary"), method, provenance (always derived).
+    The whole-wave count (``share_by_wave``) is treated as a published column total, so a lone
+    suppressed role count triggers secondary suppression. Suppressed values are None.
+    """
+    import pandas as pd
+
+    from . import survey
+
+    role_table = survey.roles(root)
+    data = answers(item, wave, root=root)
+    present = [r for r in role_table.index if r in set(data["role"])]
+    tallies = {r: count_share(data.loc[data["role"] == r, "response"], category) for r in present}
+    counts = pd.DataFrame({"count": [tallies[r][0] for r in present]}, index=present)
+    reasons = disclosure.suppression_reasons(counts, row_totals=False, column_totals=True)
+    rows = []
+    for role in present:
+        count, n = tallies[role]
+        cell = _cell(count, n, reasons.loc[role, "count"], item, str(wave), "all", category, root, False)
+        rows.append({"role": role, "role_label": str(role_table.loc[role, "label"]), **cell})
+    return _plain(pd.DataFrame(rows).set_index("role"))
+
+
+def role_shares(item: str, category: Category, wave: int, root: Path | None = None) -> dict[str, float]:
+    """Unsuppressed share per role (for checks against published role findings, not for display)."""
+    data = answers(item, wave, root=root)
+    return {
+        role: 100 * count_share(group["response"], category)[0] / len(group)
+        for role, group in data.groupby("role", sort=True)
+    }
+
+
+@dataclass(frozen=True)
+class DistributionTest:
+    """Result of comparing an item's answer distribution between two waves."""
+
+    item: str
+    population: str
+    first: int
+    second: int
+    n_first: int
+    n_second: int
+    statistic: float
+    dof: int
+    p_value: float
+    min_expected: float
+    significant: bool
+    method: str
+    provenance: str
+
+
+def compare_distributions(
+    item: str, population: str = "all", first: int = 2014, second: int = 2016, root: Path | None = None
+) -> DistributionTest:
+    """Test whether the answer distribution differs between waves (chi-square; exact if sparse)."""
+    import numpy as np
+    from scipy import stats
+
+    from . import survey
+
+    codes_ = list(survey.option_labels(item, root))
+    table = np.array(
+        [
+            [int((answers(item, w, population, root)["response"] == c).sum()) for c in codes_]
+            for w in (first, second)
+        ]
+    )
+    table = table[:, table.sum(axis=0) > 0]
+    expected = stats.contingency.expected_freq(table)
+    if expected.min() >= 5:
+        result = stats.chi2_contingency(table, correction=False)
+        statistic, p, dof, method = result.statistic, result.pvalue, int(result.dof), "Pearson chi-square"
+    elif table.shape == (2, 2):
+        result = stats.fisher_exact(table)
+        statistic, p, dof, method = result.statistic, result.pvalue, 1, "Fisher exact test"
+    else:
+        permutation = stats.PermutationMethod(n_resamples=PERMUTATIONS, rng=PERMUTATION_SEED)
+        result = stats.chi2_contingency(table, correction=False, method=permutation)
+        statistic, p = result.statistic, result.pvalue
+        dof = (table.shape[0] - 1) * (table.shape[1] - 1)
+        method = f"chi-square, permutation p-value ({PERMUTATIONS} resamples)"
+    return DistributionTest(
+        item=item,
+        population=population,
+        first=int(first),
+        second=int(second),
+        n_first=int(table[0].sum()),
+        n_second=int(table[1].sum()),
+        statistic=float(statistic),
+        dof=int(dof),
+        p_value=float(p),
+        min_expected=float(expected.min()),
+        significant=bool(p < ALPHA),
+        method=method,
+        provenance=Provenance.DERIVED.value,
+    )
