@@ -49,8 +49,8 @@ def suppression_reasons(counts: pd.DataFrame, *, row_totals: bool, column_totals
     table (and so could be used to recover a lone suppressed cell).
     """
     reasons = counts.map(lambda c: PRIMARY if is_low_count(c) else "").astype(object)
-    values = counts.to_numpy()
-    status = reasons.to_numpy()
+    values = counts.to_numpy(copy=True)
+    status = reasons.to_numpy(copy=True)
     lines: list[list[tuple[int, int]]] = []
     if row_totals:
         lines += [[(i, j) for j in range(values.shape[1])] for i in range(values.shape[0])]

@@ -123,15 +123,11 @@ def provenance_of(
     return Provenance.DERIVED.value
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Make numeric cells plain Python ints/floats (object columns) so ``.loc`` gives glue-ready values."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype.kind in "iuf":
-            kind = int if out[column].dtype.kind in "iu" else float
-            out[column] = [kind(v) for v in out[column]]
-            out[column] = out[column].astype(object)
-    return out
+def _plain(rows: list[dict], columns: list[str] | None = None) -> pd.DataFrame:
+    """Build a frame whose cells stay plain Python ints/floats/None (object columns), ready for glue."""
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 def share_by_wave(
@@ -142,7 +138,6 @@ def share_by_wave(
     Returns a frame indexed by wave with n, count, share, low, high (percent), method and provenance
     (of the share; intervals are always derived).
     """
-    import pandas as pd
 
     data = answers(item, population=population, root=root)
     rows = []
@@ -162,7 +157,7 @@ def share_by_wave(
                 "provenance": provenance_of(share, "share", item, str(wave), population, category, root),
             }
         )
-    frame = _plain(pd.DataFrame(rows).set_index("wave"))
+    frame = _plain(rows).set_index("wave")
     frame.attrs["interval_provenance"] = Provenance.DERIVED.value
     return frame
 
@@ -253,7 +248,6 @@ def distribution(
     share, low and high set to None and ``[c]`` in the display columns; shares on bases below 10 are
     None and shown as ``[x]``.
     """
-    import pandas as pd
 
     from . import survey
 
@@ -293,7 +287,7 @@ def distribution(
             )
             rows.append(row)
     columns = keys + (["role_label"] if by == "role" else []) + ["code", "label"] + list(_CELL_COLUMNS)
-    return _plain(pd.DataFrame(rows)[columns])
+    return _plain(rows, columns)
 
 
 _CELL_COLUMNS = (
@@ -372,7 +366,7 @@ def by_role(item: str, category: Category, wave: int, root: Path | None = None) 
         count, n = tallies[role]
         cell = _cell(count, n, reasons.loc[role, "count"], item, str(wave), "all", category, root, False)
         rows.append({"role": role, "role_label": str(role_table.loc[role, "label"]), **cell})
-    return _plain(pd.DataFrame(rows).set_index("role"))
+    return _plain(rows).set_index("role")
 
 
 def role_shares(item: str, category: Category, wave: int, root: Path | None = None) -> dict[str, float]:

@@ -1,0 +1,201 @@
+"""Loading and validating the survey files: tidy output, codebook consistency, and every bad-input case."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from ccg_leadership import survey
+from ccg_leadership.tables import DataFileError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+RESPONSES = DATA / "survey" / "responses.csv"
+
+
+def _copy(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    return root
+
+
+def _edit_responses(root: Path, edit) -> Path:
+    path = root / "survey" / "responses.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    path.write_text("\n".join(edit(lines)), encoding="utf-8")
+    return path
+
+
+def _set_cell(lines: list[str], line: int, column: str, value: str) -> list[str]:
+    header = lines[0].split(",")
+    cells = lines[line].split(",")
+    cells[header.index(column)] = value
+    lines[line] = ",".join(cells)
+    return lines
+
+
+def test_long_format_has_one_row_per_answer() -> None:
+    long = survey.load_responses()
+    assert list(long.columns) == ["respondent_id", "wave", "role", "item", "response"]
+    raw = pd.read_csv(RESPONSES, dtype=str, keep_default_na=False)
+    items = [c for c in raw.columns if c not in ("respondent_id", "wave", "role")]
+    answered = int((raw[items] != "").to_numpy().sum())
+    assert len(long) == answered
+    assert set(long["wave"]) == {2014, 2016}
+    first = raw.iloc[0]
+    mine = long[long["respondent_id"] == first["respondent_id"]].set_index("item")["response"]
+    assert {k: str(v) for k, v in mine.items()} == {i: first[i] for i in items if first[i] != ""}
+
+
+def test_codebook_covers_every_theme_and_matches_the_schema() -> None:
+    table = survey.items()
+    themes = " ".join(table["theme"]).lower()
+    for word in [
+        "my ccg",
+        "nhs england",
+        "gp versus manager",
+        "vision",
+        "secondary care",
+        "patients and the public",
+        "centrality",
+        "primary-care clinicians",
+        "collaborations",
+        "plans versus tangible change",
+        "workload",
+        "survival",
+        "value of commissioning",
+    ]:
+        assert word in themes, word
+    schema = yaml.safe_load((DATA / "schema" / "survey_responses.yml").read_text(encoding="utf-8"))
+    for item, row in table.iterrows():
+        assert schema["columns"][item]["isin"] == row["codes"], item
+        assert row["codes"] == list(range(1, len(row["codes"]) + 1))
+    assert survey.option_labels("vision_setter")[3] == "Managers and clinicians equally"
+    assert survey.option_labels("plans_exceed_change")[5] == "Strongly agree"
+
+
+def test_roles_are_the_seven_of_the_issue_with_labels() -> None:
+    roles = survey.roles()
+    assert list(roles.index) == [
+        "chair",
+        "accountable_officer",
+        "chief_finance_officer",
+        "gp_member",
+        "other_clinical",
+        "lay_member",
+        "other_manager",
+    ]
+    schema = yaml.safe_load((DATA / "schema" / "survey_responses.yml").read_text(encoding="utf-8"))
+    assert schema["columns"]["role"]["isin"] == list(roles.index)
+    assert survey.role_group_members("manager") == [
+        "accountable_officer",
+        "chief_finance_officer",
+        "other_manager",
+    ]
+    assert survey.role_label("gp_member") == "GP governing-body member"
+    with pytest.raises(KeyError, match="known"):
+        survey.role_label("dean")
+
+
+@pytest.mark.parametrize(
+    ("edit", "pattern"),
+    [
+        pytest.param(
+            lambda ls: [ls[0].replace(",role,", ",job,"), *ls[1:]],
+            r"responses\.csv: missing column\(s\) role",
+            id="missing-column",
+        ),
+        pytest.param(
+            lambda ls: _set_cell(ls, 3, "role", "dean"),
+            r"responses\.csv: row 3 \(line 4\), column role: .*isin.*'dean'",
+            id="unknown-role",
+        ),
+        pytest.param(
+            lambda ls: _set_cell(ls, 5, "vision_setter", "4"),
+            r"responses\.csv: row 5 \(line 6\), column vision_setter: failed isin\(\[1, 2, 3\]\); got 4",
+            id="out-of-range-code",
+        ),
+        pytest.param(
+            lambda ls: _set_cell(ls, 7, "plans_exceed_change", "agree"),
+            r"responses\.csv: row 7 \(line 8\), column plans_exceed_change: failed coerce_dtype.*'agree'",
+            id="non-numeric-code",
+        ),
+        pytest.param(
+            lambda ls: _set_cell(ls, 9, "respondent_id", ls[2].split(",")[0]),
+            r"responses\.csv: row (1|9) \(line (2|10)\), column respondent_id: .*unique",
+            id="duplicate-respondent",
+        ),
+        pytest.param(
+            lambda ls: _set_cell(ls, 11, "wave", "2015"),
+            r"responses\.csv: row 11 \(line 12\), column wave: failed isin\(\[2014, 2016\]\); got 2015",
+            id="wrong-wave",
+        ),
+        pytest.param(lambda ls: [], r"responses\.csv: file is empty", id="empty-file"),
+        pytest.param(lambda ls: ls[:1], r"responses\.csv: has a header but no data rows", id="header-only"),
+    ],
+)
+def test_bad_respondent_file_names_file_row_and_column(tmp_path: Path, edit, pattern: str) -> None:
+    root = _copy(tmp_path)
+    _edit_responses(root, edit)
+    with pytest.raises(DataFileError, match=pattern):
+        survey.load_responses(root)
+
+
+def test_wrong_encoding_is_refused(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    path = root / "survey" / "responses.csv"
+    path.write_bytes(
+        path.read_text(encoding="utf-8").replace("other_manager", "other_m\xe4nager", 1).encode("latin-1")
+    )
+    with pytest.raises(DataFileError, match=r"responses\.csv: not valid UTF-8"):
+        survey.load_responses(root)
+
+
+def test_role_missing_from_roles_file_is_named(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    roles = root / "survey" / "roles.csv"
+    roles.write_text(
+        "\n".join(
+            line
+            for line in roles.read_text(encoding="utf-8").split("\n")
+            if not line.startswith("lay_member")
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        DataFileError, match=r"responses\.csv: row \d+ \(line \d+\), column role: unknown role 'lay_member'"
+    ):
+        survey.load_responses(root)
+
+
+def test_bad_codebook_and_findings_are_named(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    book = root / "survey" / "codebook.csv"
+    book.write_text(
+        book.read_text(encoding="utf-8").replace(",3,Adequate,3", ",x,Adequate,3", 1), encoding="utf-8"
+    )
+    with pytest.raises(DataFileError, match=r"codebook\.csv: row \d+ \(line \d+\), column code"):
+        survey.load_codebook(root)
+    findings = root / "published" / "findings.csv"
+    findings.write_text(
+        findings.read_text(encoding="utf-8").replace(",share,33%", ",guess,33%"), encoding="utf-8"
+    )
+    with pytest.raises(DataFileError, match=r"findings\.csv: row 1 \(line 2\), column check"):
+        survey.load_findings(root)
+
+
+def test_loading_and_computing_never_write_to_data(tmp_path: Path) -> None:
+    from ccg_leadership import stats
+
+    root = _copy(tmp_path)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
+    survey.load_responses(root)
+    survey.load_codebook(root)
+    survey.load_findings(root)
+    survey.check_findings(root)
+    stats.by_role("ccg_relative_influence", "4|5", 2016, root)
+    after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
+    assert after == before
