@@ -9,11 +9,14 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import alt_text, widget_assets
+from . import alt_text, case_pages, dependencies, site_fixes, widget_assets
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register every behaviour of the extension."""
     alt_text.setup(app)
+    case_pages.setup(app)
     widget_assets.setup(app)
+    dependencies.setup(app)
+    site_fixes.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,298 @@
+"""Dependency-aware re-execution: a chapter re-runs exactly when a book file it read has changed.
+
+Jupyter-cache keys a notebook on its own code cells only, so an edit under ``data/`` or ``src/``
+would leave pages stale. This module closes that gap in three parts:
+
+1. **Recording.** Every kernel the build starts loads a small IPython start-up file (written here at
+   ``builder-inited``; ``IPYTHONDIR`` points at it) that installs an audit hook. It notes each file the
+   notebook opens and each folder it lists inside the book (folder scans by the import system itself
+   are ignored, so adding an unrelated file to ``chapters/`` or ``src/`` re-runs nothing). A hidden
+   last cell, appended to every notebook at ``source-read``, writes those paths plus every imported
+   module that lives in the book (``sys.modules``), each with a content hash, to
+   ``_build/.ccg_dependencies/records/<doc>.json``.
+2. **Keying.** The same hidden cell carries a *fingerprint* as a comment, so it is part of the
+   jupyter-cache key. While every file in a chapter's record still has its recorded hash (and every
+   listed folder its recorded names) the fingerprint of the last execution is reused: cache hit, no
+   re-execution. When one differs, the fingerprint becomes a hash of the current contents of the
+   recorded files: cache miss, the chapter re-executes and a new record is written. A chapter with no
+   record yet (first build, or a new chapter) is keyed conservatively on every file under ``src/`` and
+   ``data/``.
+3. **Re-reading.** On ``env-get-outdated`` the fingerprint of every previously read chapter is
+   recomputed; chapters whose fingerprint changed are handed back to Sphinx to re-read (content
+   hashes, not modification times, so touching a file without changing it costs nothing).
+
+Chapters without code cells get no hidden cell and are not executed at all (``execution_mode: off``
+is set for them), which saves a kernel start each. Fingerprints are SHA-256 over sorted book-relative
+paths and content hashes, so two clean builds of the same tree are identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+ROOT_VAR = "CCG_DEPENDENCY_ROOT"
+RECORDS_VAR = "CCG_DEPENDENCY_RECORDS"
+STATE_DIR = ".ccg_dependencies"
+CONSERVATIVE_TREES = ("src", "data")
+SKIP_PARTS = frozenset({"_build", ".venv", ".git", "node_modules", "__pycache__", ".ipynb_checkpoints"})
+CELL_MARKER = "# ccg-dependency-fingerprint:"
+_CODE_CELL = re.compile(r"^(`{3,}|~{3,})\s*\{code-cell\}", re.MULTILINE)
+_ENV_ATTR = "ccg_dependency_fingerprints"
+
+# Runs in each kernel at start-up (IPython profile start-up file); keep it dependency-free and fast.
+KERNEL_STARTUP = '''\
+"""Installed by ccg_leadership.sphinx_ext.dependencies: note which book files this kernel reads."""
+
+
+def _ccg_install_dependency_audit():
+    import os
+    import sys
+
+    root = os.environ.get("CCG_DEPENDENCY_ROOT")
+    if not root:
+        return None
+    opened, listed = set(), set()
+
+    def hook(event, args):
+        try:
+            if event == "open":
+                path = args[0]
+                if isinstance(path, (str, bytes, os.PathLike)):
+                    opened.add(os.path.abspath(os.fsdecode(path)))
+            elif event in ("os.listdir", "os.scandir"):
+                if "importlib" in sys._getframe(1).f_code.co_filename:
+                    return  # the import system caching a folder's names, not the notebook listing it
+                path = args[0]
+                if path is None:
+                    listed.add(os.getcwd())
+                elif isinstance(path, (str, bytes, os.PathLike)):
+                    listed.add(os.path.abspath(os.fsdecode(path)))
+        except Exception:  # an audit hook must never break the notebook
+            pass
+
+    sys.addaudithook(hook)
+    return opened, listed
+
+
+_ccg_audit = _ccg_install_dependency_audit()
+
+
+def _ccg_record_dependencies(docname, fingerprint):
+    import hashlib
+    import json
+    import os
+    import sys
+
+    if _ccg_audit is None or not os.environ.get("CCG_DEPENDENCY_RECORDS"):
+        return
+    opened, listed = _ccg_audit
+    root = os.path.realpath(os.environ["CCG_DEPENDENCY_ROOT"])
+    skip = {"_build", ".venv", ".git", "node_modules", "__pycache__", ".ipynb_checkpoints"}
+
+    def inside(path):
+        real = os.path.realpath(path)
+        if real != root and not real.startswith(root + os.sep):
+            return None
+        rel = os.path.relpath(real, root).replace(os.sep, "/")
+        return None if skip & set(rel.split("/")) else rel
+
+    files = set(opened)
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__file__", None)
+        if isinstance(name, str):
+            files.add(name)
+    record = {"docname": docname, "fingerprint": fingerprint, "files": {}, "folders": {}}
+    for path in files:
+        rel = inside(path)
+        if rel is not None and os.path.isfile(path):
+            with open(path, "rb") as handle:
+                record["files"][rel] = hashlib.sha256(handle.read()).hexdigest()
+    for path in listed:
+        rel = inside(path)
+        if rel is not None and os.path.isdir(path):
+            names = "\\n".join(sorted(os.listdir(path)))
+            record["folders"][rel] = hashlib.sha256(names.encode("utf-8")).hexdigest()
+    target = os.path.join(os.environ["CCG_DEPENDENCY_RECORDS"], docname + ".json")
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target + ".tmp", "w", encoding="utf-8") as handle:
+        json.dump(record, handle, indent=1, sort_keys=True)
+    os.replace(target + ".tmp", target)
+'''
+
+
+def has_code_cells(text: str) -> bool:
+    """Return True if the MyST notebook text holds at least one ``{code-cell}``."""
+    return _CODE_CELL.search(text) is not None
+
+
+def file_hash(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes, or ``"missing"`` if it is not a file."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return "missing"
+
+
+def listing_hash(folder: Path) -> str:
+    """Return the SHA-256 of a folder's sorted entry names, or ``"missing"``."""
+    try:
+        names = "\n".join(sorted(os.listdir(folder)))
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    return hashlib.sha256(names.encode("utf-8")).hexdigest()
+
+
+def _digest(kind: str, entries: Iterable[tuple[str, str]]) -> str:
+    digest = hashlib.sha256(kind.encode("utf-8"))
+    for path, value in sorted(entries):
+        digest.update(f"\0{path}\0{value}".encode())
+    return digest.hexdigest()
+
+
+def conservative_files(root: Path) -> list[str]:
+    """Return every file under the book's ``src/`` and ``data/`` (book-relative, sorted)."""
+    found = []
+    for tree in CONSERVATIVE_TREES:
+        for path in (root / tree).rglob("*"):
+            rel = path.relative_to(root)
+            if path.is_file() and not SKIP_PARTS & set(rel.parts) and path.suffix != ".pyc":
+                found.append(rel.as_posix())
+    return sorted(found)
+
+
+def records_dir(app: Sphinx) -> Path:
+    """Return the folder holding one dependency record per executed chapter."""
+    return Path(app.doctreedir).parent / STATE_DIR / "records"
+
+
+def load_record(app: Sphinx, docname: str) -> dict[str, Any] | None:
+    """Return the dependency record written by the chapter's last execution, or None."""
+    path = records_dir(app) / f"{docname}.json"
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    if not isinstance(record, dict) or not {"fingerprint", "files", "folders"} <= record.keys():
+        return None
+    return record
+
+
+def fingerprint(root: Path, record: dict[str, Any] | None) -> str:
+    """Return the fingerprint to key a chapter on, given its last dependency record (if any)."""
+    if record is None:
+        return "all-" + _digest("all", ((p, file_hash(root / p)) for p in conservative_files(root)))
+    files = {path: file_hash(root / path) for path in record["files"]}
+    folders = {path: listing_hash(root / path) for path in record["folders"]}
+    if files == record["files"] and folders == record["folders"]:
+        return str(record["fingerprint"])
+    entries = [(f"file:{p}", h) for p, h in files.items()] + [(f"dir:{p}", h) for p, h in folders.items()]
+    return "rec-" + _digest("record", entries)
+
+
+def fingerprint_cell(docname: str, value: str) -> str:
+    """Return the hidden code cell appended to a notebook: the key comment plus the record call."""
+    return (
+        "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n"
+        f"{CELL_MARKER} {value}\n"
+        'if "_ccg_record_dependencies" in globals():\n'
+        f"    _ccg_record_dependencies({docname!r}, {value!r})\n"
+        "```\n"
+    )
+
+
+def _turn_execution_off(text: str) -> str:
+    """Add ``mystnb: {execution_mode: "off"}`` to a notebook's front matter (nothing to execute)."""
+    if not text.startswith("---\n"):
+        return text
+    end = text.find("\n---\n", 4)
+    if end < 0 or re.search(r"^mystnb\s*:", text[4:end], re.MULTILINE):
+        return text
+    return text[: end + 1] + 'mystnb:\n  execution_mode: "off"\n' + text[end + 1 :]
+
+
+def _is_notebook(text: str) -> bool:
+    front = text[4 : text.find("\n---\n", 4)] if text.startswith("---\n") else ""
+    return "kernelspec:" in front
+
+
+def on_builder_inited(app: Sphinx) -> None:
+    """Write the kernel start-up file and point kernels (started by this process) at it."""
+    state = Path(app.doctreedir).parent / STATE_DIR
+    startup = state / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    target = startup / "00-ccg-dependency-audit.py"
+    if not target.is_file() or target.read_text(encoding="utf-8") != KERNEL_STARTUP:
+        target.write_text(KERNEL_STARTUP, encoding="utf-8")
+    records_dir(app).mkdir(parents=True, exist_ok=True)
+    os.environ["IPYTHONDIR"] = str(state / "ipython")
+    os.environ[ROOT_VAR] = str(Path(app.srcdir).resolve())
+    os.environ[RECORDS_VAR] = str(records_dir(app).resolve())
+
+
+def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Append the fingerprint cell to a MyST notebook with code; switch off execution for one without."""
+    if not str(app.env.doc2path(docname)).endswith(".md") or not _is_notebook(source[0]):
+        return
+    if not has_code_cells(source[0]):
+        source[0] = _turn_execution_off(source[0])
+        return
+    value = fingerprint(Path(app.srcdir), load_record(app, docname))
+    _fingerprints(app.env)[docname] = value
+    source[0] = source[0].rstrip("\n") + fingerprint_cell(docname, value)
+
+
+def on_env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Return the chapters whose dependency fingerprint changed since they were last read."""
+    root = Path(app.srcdir)
+    stale = []
+    for docname, value in sorted(_fingerprints(env).items()):
+        if docname in added or docname in changed or docname in removed or docname not in env.found_docs:
+            continue
+        if fingerprint(root, load_record(app, docname)) != value:
+            stale.append(docname)
+    if stale:
+        logger.info("[ccg-dependencies] re-reading %d chapter(s) whose inputs changed: %s", len(stale), stale)
+    return stale
+
+
+def _fingerprints(env: BuildEnvironment) -> dict[str, str]:
+    if not hasattr(env, _ENV_ATTR):
+        setattr(env, _ENV_ATTR, {})
+    return getattr(env, _ENV_ATTR)
+
+
+def on_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """Forget a chapter's fingerprint before it is re-read."""
+    _fingerprints(env).pop(docname, None)
+
+
+def on_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    """Carry fingerprints over from a parallel reader process."""
+    theirs = _fingerprints(other)
+    mine = _fingerprints(env)
+    for docname in docnames:
+        if docname in theirs:
+            mine[docname] = theirs[docname]
+
+
+def setup(app: Sphinx) -> None:
+    """Connect the handlers."""
+    app.connect("builder-inited", on_builder_inited)
+    app.connect("source-read", on_source_read)
+    app.connect("env-get-outdated", on_env_get_outdated)
+    app.connect("env-purge-doc", on_purge_doc)
+    app.connect("env-merge-info", on_merge_info)
