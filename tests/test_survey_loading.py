@@ -133,6 +133,11 @@ def test_roles_are_the_seven_of_the_issue_with_labels() -> None:
             r"responses\.csv: row 11 \(line 12\), column wave: failed isin\(\[2014, 2016\]\); got 2015",
             id="wrong-wave",
         ),
+        pytest.param(
+            lambda ls: _set_cell(ls, 4, "wave", "2016" if ls[4].startswith("S14") else "2014"),
+            r"responses\.csv: row 4 \(line 5\), column wave: 201[46] does not match respondent S1[46]-",
+            id="wave-not-matching-id",
+        ),
         pytest.param(lambda ls: [], r"responses\.csv: file is empty", id="empty-file"),
         pytest.param(lambda ls: ls[:1], r"responses\.csv: has a header but no data rows", id="header-only"),
     ],

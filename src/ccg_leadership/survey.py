@@ -59,11 +59,12 @@ def responses_path(root: Path | None = None) -> Path:
 def load_respondents(root: Path | None = None) -> pd.DataFrame:
     """Return the respondent file, validated, one row per respondent (item codes as nullable ints).
 
-    Besides its schema, every role must appear in ``roles.csv`` and every item column in the codebook.
+    Besides its schema, every role must appear in ``roles.csv``, every item column in the codebook, and
+    the wave must match the year in the respondent id (``S14-`` for 2014, ``S16-`` for 2016).
     """
     root = _root(root)
     path = responses_path(root)
-    frame = read_csv(path, load_schema("survey_responses", root))
+    frame = _read(path, "survey_responses", root)
     known = set(roles(root).index)
     unknown = frame.index[~frame["role"].isin(known)]
     if len(unknown):
@@ -71,6 +72,13 @@ def load_respondents(root: Path | None = None) -> pd.DataFrame:
         raise DataFileError(
             f"{path}: row {row} (line {row + 1}), column role: unknown role "
             f"{frame.loc[unknown[0], 'role']!r}; expected one of {', '.join(sorted(known))}"
+        )
+    mismatch = frame.index[frame["respondent_id"].str[1:3] != (frame["wave"] % 100).map("{:02d}".format)]
+    if len(mismatch):
+        row = int(mismatch[0]) + 1
+        raise DataFileError(
+            f"{path}: row {row} (line {row + 1}), column wave: {frame.loc[mismatch[0], 'wave']} does not "
+            f"match respondent {frame.loc[mismatch[0], 'respondent_id']}; expected the year in the id"
         )
     missing = [c for c in items(root).index if c not in frame.columns]
     if missing:
@@ -85,15 +93,29 @@ def load_responses(root: Path | None = None) -> pd.DataFrame:
     Sorted by wave, respondent and codebook item order.
     """
     root = _root(root)
-    return _long(str(responses_path(root)), _mtime(responses_path(root)), str(root)).copy()
+    return _long(str(responses_path(root)), _stamp(responses_path(root)), str(root)).copy()
 
 
-def _mtime(path: Path) -> int:
-    return path.stat().st_mtime_ns if path.is_file() else 0
+def _stamp(path: Path) -> tuple[int, int]:
+    """Modification time and size: part of every cache key, so an edited file is read again."""
+    if not path.is_file():
+        return (0, 0)
+    stat = path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _read(path: Path, schema: str, root: Path) -> pd.DataFrame:
+    """Read and validate a CSV once per version of the file; return a private copy."""
+    return _read_cached(str(path), _stamp(path), schema, str(root)).copy()
 
 
 @cache
-def _long(path: str, mtime: int, root: str) -> pd.DataFrame:
+def _read_cached(path: str, stamp: tuple[int, int], schema: str, root: str) -> pd.DataFrame:
+    return read_csv(Path(path), load_schema(schema, Path(root)))
+
+
+@cache
+def _long(path: str, stamp: tuple[int, int], root: str) -> pd.DataFrame:
     import pandas as pd
 
     wide = load_respondents(Path(root))
@@ -110,7 +132,7 @@ def _long(path: str, mtime: int, root: str) -> pd.DataFrame:
 def load_codebook(root: Path | None = None) -> pd.DataFrame:
     """Return the codebook (one row per item and option, options in order), validated."""
     root = _root(root)
-    return read_csv(root / "survey" / "codebook.csv", load_schema("codebook", root))
+    return _read(root / "survey" / "codebook.csv", "codebook", root)
 
 
 def items(root: Path | None = None) -> pd.DataFrame:
@@ -146,7 +168,7 @@ def option_labels(item: str, root: Path | None = None) -> dict[int, str]:
 def roles(root: Path | None = None) -> pd.DataFrame:
     """Return the roles (``data/survey/roles.csv``) indexed by role id in display order."""
     root = _root(root)
-    frame = read_csv(root / "survey" / "roles.csv", load_schema("survey_roles", root))
+    frame = _read(root / "survey" / "roles.csv", "survey_roles", root)
     return frame.sort_values("order", kind="stable").set_index("role")
 
 
@@ -184,7 +206,7 @@ def population_roles(population: str, root: Path | None = None) -> list[str] | N
 def load_findings(root: Path | None = None) -> pd.DataFrame:
     """Return the published findings (``data/published/findings.csv``), validated, indexed by id."""
     root = _root(root)
-    return read_csv(root / "published" / "findings.csv", load_schema("findings", root)).set_index("id")
+    return _read(root / "published" / "findings.csv", "findings", root).set_index("id")
 
 
 def check_findings(root: Path | None = None) -> pd.DataFrame:
