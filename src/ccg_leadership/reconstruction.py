@@ -20,8 +20,8 @@ Command line (from the book root)::
 
 Functions: ``load_config(root=None) -> dict``, ``generate(root=None) -> str`` (the CSV text),
 ``write(root=None) -> Path``, ``is_current(root=None) -> bool``, ``sample_sizes(root=None) ->
-dict[int, int]``, ``assumptions_table(root=None) -> DataFrame`` (respondents per role and wave, for
-the data appendix).
+dict[int, int]``, ``assumptions_table(root=None) -> DataFrame`` (respondents per role and wave) and
+``targets_table(root=None) -> DataFrame`` (target shares and their basis), both for the data appendix.
 """
 
 from __future__ import annotations
@@ -85,6 +85,29 @@ def assumptions_table(root: Path | None = None) -> pd.DataFrame:
     table.loc["All respondents"] = table.sum()
     table.index.name = "role (illustrative)"
     return table
+
+
+def targets_table(root: Path | None = None) -> pd.DataFrame:
+    """Return the target answer shares of the config, one row per item, wave and group, with their basis."""
+    import pandas as pd
+
+    from . import survey
+
+    themes = survey.items(root)["theme"]
+    rows = [
+        {
+            "theme": themes[t["item"]],
+            "item": t["item"],
+            "wave": int(t["wave"]),
+            "respondents": {"all": "all", "managers": "CCG managers", "others": "all but managers"}[
+                t["group"]
+            ],
+            "target shares (%, options in order)": " / ".join(f"{s:g}" for s in t["shares"]),
+            "basis": t["basis"],
+        }
+        for t in load_config(root)["targets"]
+    ]
+    return pd.DataFrame(rows).set_index(["theme", "item", "wave", "respondents"])
 
 
 def _largest_remainder(shares: list[float], n: int) -> list[int]:

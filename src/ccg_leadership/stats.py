@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 ALPHA = 0.05
 LEVEL = 95
 PERMUTATIONS = 9999
+MIN_EXPECTED = 5
 PERMUTATION_SEED = 2018
 WILSON = "Wilson score 95% interval"
 NEWCOMBE = "Newcombe hybrid score 95% interval; pooled two-proportion z-test"
@@ -415,7 +416,7 @@ def compare_distributions(
     )
     table = table[:, table.sum(axis=0) > 0]
     expected = stats.contingency.expected_freq(table)
-    if expected.min() >= 5:
+    if expected.min() >= MIN_EXPECTED:
         result = stats.chi2_contingency(table, correction=False)
         statistic, p, dof, method = result.statistic, result.pvalue, int(result.dof), "Pearson chi-square"
     elif table.shape == (2, 2):
