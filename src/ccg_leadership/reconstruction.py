@@ -88,26 +88,24 @@ def assumptions_table(root: Path | None = None) -> pd.DataFrame:
 
 
 def targets_table(root: Path | None = None) -> pd.DataFrame:
-    """Return the target answer shares of the config, one row per item, wave and group, with their basis."""
+    """Return the config's target answer shares (percent, options in codebook order) and their basis.
+
+    One row per item, wave and group of respondents, indexed by item and wave.
+    """
     import pandas as pd
 
-    from . import survey
-
-    themes = survey.items(root)["theme"]
+    groups = {"all": "all", "managers": "CCG managers", "others": "all but managers"}
     rows = [
         {
-            "theme": themes[t["item"]],
             "item": t["item"],
             "wave": int(t["wave"]),
-            "respondents": {"all": "all", "managers": "CCG managers", "others": "all but managers"}[
-                t["group"]
-            ],
-            "target shares (%, options in order)": " / ".join(f"{s:g}" for s in t["shares"]),
+            "respondents": groups[t["group"]],
+            "target shares (%)": " / ".join(f"{s:g}" for s in t["shares"]),
             "basis": t["basis"],
         }
         for t in load_config(root)["targets"]
     ]
-    return pd.DataFrame(rows).set_index(["theme", "item", "wave", "respondents"])
+    return pd.DataFrame(rows).set_index(["item", "wave"])
 
 
 def _largest_remainder(shares: list[float], n: int) -> list[int]:
