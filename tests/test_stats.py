@@ -147,3 +147,29 @@ def test_round_half_up_and_codes() -> None:
     assert stats.codes("4|5") == stats.codes([5, 4]) == (4, 5) and stats.codes(3) == (3,)
     with pytest.raises(KeyError, match="no survey item"):
         stats.share_by_wave("not_an_item", 1)
+
+
+def test_options_can_be_named_by_key_and_unknown_options_are_refused() -> None:
+    by_code = stats.share_by_wave("vision_setter", 3)
+    by_key = stats.share_by_wave("vision_setter", "both_equally")
+    assert by_key.equals(by_code)
+    change = stats.wave_change("leadership_centrality", "significant_proportion|nearly_all")
+    assert change.difference == stats.wave_change("leadership_centrality", [3, 4]).difference
+    with pytest.raises(KeyError, match="no option agreee; options: strongly_disagree"):
+        stats.by_role("plans_exceed_change", "agreee", 2016)
+    with pytest.raises(KeyError, match=r"no option code \[7\]"):
+        stats.share_by_wave("plans_exceed_change", 7)
+
+
+def test_wave_change_refuses_an_empty_group(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    path = root / "survey" / "responses.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = frame[~((frame["wave"] == "2014") & (frame["role"] == "chair"))]
+    frame.to_csv(path, index=False, lineterminator="\n")
+    with pytest.raises(ValueError, match="no answers from 'chair' in 2014"):
+        stats.wave_change("vision_setter", 3, population="chair", root=root)
+    assert "chair" not in stats.by_role("vision_setter", 3, 2014, root).index

@@ -180,9 +180,20 @@ def test_bad_codebook_and_findings_are_named(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     book = root / "survey" / "codebook.csv"
     book.write_text(
-        book.read_text(encoding="utf-8").replace(",3,Adequate,3", ",x,Adequate,3", 1), encoding="utf-8"
+        book.read_text(encoding="utf-8").replace(",3,adequate,Adequate,", ",x,adequate,Adequate,", 1),
+        encoding="utf-8",
     )
     with pytest.raises(DataFileError, match=r"codebook\.csv: row \d+ \(line \d+\), column code"):
+        survey.load_codebook(root)
+    book.write_text(
+        book.read_text(encoding="utf-8")
+        .replace(",x,adequate,Adequate,", ",3,adequate,Adequate,")
+        .replace(",3,adequate,", ",3,poor,", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        DataFileError, match=r"codebook\.csv: row \d+ \(line \d+\), column key: 'poor' is used twice"
+    ):
         survey.load_codebook(root)
     findings = root / "published" / "findings.csv"
     findings.write_text(

@@ -1,7 +1,8 @@
 """Survey statistics, computed from the respondent rows with statsmodels and scipy.
 
-Every function takes an item id from the codebook; ``category`` is one option code, several codes
-(a list, or a string such as ``"4|5"``) counted together; ``population`` is ``"all"``, ``"managers"``
+Every function takes an item id from the codebook; ``category`` is one option code or key, or
+several counted together (a list of codes, or a string such as ``"4|5"`` or ``"agree|strongly_agree"``;
+keys are in ``data/survey/codebook.csv``); ``population`` is ``"all"``, ``"managers"``
 (accountable officers, chief finance officers, other managers) or role ids joined by ``|``. Shares are
 percentages of those who answered the item, as plain Python floats; counts are plain ints, so values
 can go straight into myst-nb ``glue``.
@@ -65,6 +66,29 @@ def codes(category: Category) -> tuple[int, ...]:
     if isinstance(category, str):
         return tuple(sorted(int(c) for c in category.split("|")))
     return tuple(sorted(int(c) for c in category))
+
+
+def resolve(item: str, category: Category, root: Path | None = None) -> tuple[int, ...]:
+    """Return the option codes of ``category`` for ``item``, accepting codes or option keys.
+
+    ``3``, ``"3"``, ``"both_equally"``, ``"agree|strongly_agree"``, ``[4, 5]`` are all accepted; a
+    code or key the codebook does not list for the item raises KeyError naming the valid ones.
+    """
+    from . import survey
+
+    keys = survey.option_codes(item, root)
+    parts = category.split("|") if isinstance(category, str) else None
+    if parts is not None and not all(p.strip().isdigit() for p in parts):
+        unknown = [p for p in parts if p not in keys]
+        if unknown:
+            raise KeyError(f"{item}: no option {', '.join(unknown)}; options: {', '.join(keys)}")
+        return tuple(sorted(keys[p] for p in parts))
+    wanted = codes(category)
+    unknown = [c for c in wanted if c not in keys.values()]
+    if unknown or not wanted:
+        valid = ", ".join(f"{c} ({k})" for k, c in keys.items())
+        raise KeyError(f"{item}: no option code {unknown or category!r}; options: {valid}")
+    return wanted
 
 
 def answers(
@@ -139,6 +163,7 @@ def share_by_wave(
     Returns a frame indexed by wave with n, count, share, low, high (percent), method and provenance
     (of the share; intervals are always derived).
     """
+    category = resolve(item, category, root)
 
     data = answers(item, population=population, root=root)
     rows = []
@@ -203,10 +228,13 @@ def wave_change(
     root: Path | None = None,
 ) -> WaveChange:
     """Difference of shares (second - first, percentage points): Newcombe 95 % interval, z-test p-value."""
+    category = resolve(item, category, root)
     from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
     c1, n1 = count_share(answers(item, first, population, root)["response"], category)
     c2, n2 = count_share(answers(item, second, population, root)["response"], category)
+    if not n1 or not n2:
+        raise ValueError(f"{item}: no answers from {population!r} in {first if not n1 else second}")
     low, high = confint_proportions_2indep(c2, n2, c1, n1, method="newcomb", compare="diff", alpha=ALPHA)
     z, p = proportions_ztest([c2, c1], [n2, n1])
     difference = 100 * (c2 / n2 - c1 / n1)
@@ -352,6 +380,7 @@ def by_role(item: str, category: Category, wave: int, root: Path | None = None) 
     The whole-wave count (``share_by_wave``) is treated as a published column total, so a lone
     suppressed role count triggers secondary suppression. Suppressed values are None.
     """
+    category = resolve(item, category, root)
     import pandas as pd
 
     from . import survey
@@ -372,6 +401,7 @@ def by_role(item: str, category: Category, wave: int, root: Path | None = None) 
 
 def role_shares(item: str, category: Category, wave: int, root: Path | None = None) -> dict[str, float]:
     """Unsuppressed share per role (for checks against published role findings, not for display)."""
+    category = resolve(item, category, root)
     data = answers(item, wave, root=root)
     return {
         role: 100 * count_share(group["response"], category)[0] / len(group)

@@ -19,8 +19,9 @@ Public API:
 - ``load_codebook(root=None) -> DataFrame``: the codebook rows (item, theme, question, scale, code,
   label, chapter).
 - ``items(root=None) -> DataFrame``: one row per item, indexed by item: theme, question, scale,
-  chapter, options (list of labels in order).
+  chapter, codes, keys and options (lists in codebook order).
 - ``option_labels(item, root=None) -> dict[int, str]``: option code -> label, in order.
+- ``option_codes(item, root=None) -> dict[str, int]``: option key (e.g. ``both_equally``) -> code.
 - ``roles(root=None) -> DataFrame``: roles indexed by role id in display order: label, group, note.
 - ``role_label(role, root=None) -> str`` and ``role_group_members(group, root=None) -> list[str]``.
 - ``load_findings(root=None) -> DataFrame``: the published findings, indexed by id.
@@ -130,13 +131,25 @@ def _long(path: str, stamp: tuple[int, int], root: str) -> pd.DataFrame:
 
 
 def load_codebook(root: Path | None = None) -> pd.DataFrame:
-    """Return the codebook (one row per item and option, options in order), validated."""
+    """Return the codebook (one row per item and option, options in order), validated.
+
+    Option keys must be unique within an item (they name options in ``stats`` calls).
+    """
     root = _root(root)
-    return _read(root / "survey" / "codebook.csv", "codebook", root)
+    path = root / "survey" / "codebook.csv"
+    book = _read(path, "codebook", root)
+    repeated = book.index[book.duplicated(["item", "key"])]
+    if len(repeated):
+        row = int(repeated[0]) + 1
+        raise DataFileError(
+            f"{path}: row {row} (line {row + 1}), column key: {book.loc[repeated[0], 'key']!r} is used twice "
+            f"for item {book.loc[repeated[0], 'item']}; expected a unique key per option"
+        )
+    return book
 
 
 def items(root: Path | None = None) -> pd.DataFrame:
-    """Return one row per item (codebook order): theme, question, scale, chapter, codes, options."""
+    """Return one row per item (codebook order): theme, question, scale, chapter, codes, keys, options."""
     import pandas as pd
 
     book = load_codebook(root)
@@ -151,6 +164,7 @@ def items(root: Path | None = None) -> pd.DataFrame:
                 "scale": first["scale"],
                 "chapter": int(first["chapter"]),
                 "codes": [int(c) for c in group["code"]],
+                "keys": list(group["key"]),
                 "options": list(group["label"]),
             }
         )
@@ -163,6 +177,14 @@ def option_labels(item: str, root: Path | None = None) -> dict[int, str]:
     if item not in table.index:
         raise KeyError(f"no survey item {item!r}; known: {', '.join(table.index)}")
     return dict(zip(table.loc[item, "codes"], table.loc[item, "options"], strict=True))
+
+
+def option_codes(item: str, root: Path | None = None) -> dict[str, int]:
+    """Return ``{key: code}`` for ``item`` in codebook order (e.g. ``{"managers": 1, ...}``)."""
+    table = items(root)
+    if item not in table.index:
+        raise KeyError(f"no survey item {item!r}; known: {', '.join(table.index)}")
+    return dict(zip(table.loc[item, "keys"], table.loc[item, "codes"], strict=True))
 
 
 def roles(root: Path | None = None) -> pd.DataFrame:
