@@ -149,3 +149,13 @@ def test_distribution_by_role_protects_every_published_total(small_survey: Path)
     # accountable officers: 3 answer option 1 and 17 option 2; both cells must go (row total 20 is shown)
     officers = table[table["role"] == "accountable_officer"].set_index("code")["suppressed"]
     assert officers.to_dict() == {1: P, 2: S, 3: "", 4: ""}
+
+
+def test_role_breakdown_over_both_waves_protects_each_wave_separately() -> None:
+    table = stats.distribution("ccg_relative_influence", by="role")
+    hidden = table.assign(h=table["suppressed"] != "")
+    assert hidden["h"].any()
+    for key in (["wave", "role"], ["wave", "code"]):
+        per_line = hidden.groupby(key)["h"].sum()
+        assert not (per_line == 1).any(), per_line[per_line == 1]
+    assert hidden.loc[hidden["h"], "count"].isna().all()

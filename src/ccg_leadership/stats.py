@@ -271,18 +271,21 @@ def distribution(
 ) -> pd.DataFrame:
     """Share of every option of ``item`` (codebook order) per wave, optionally ``by="role"``.
 
-    Returns a tidy frame with columns wave, [role, role_label,] code, label, n, count, share, low,
+    Returns a tidy frame with columns wave, [role, role_label,] code, key, label, n, count, share, low,
     high, count_display, share_display, suppressed, method, provenance. Disclosure control is applied
     (row totals = each line's base, column totals = the option counts): suppressed cells have count,
     share, low and high set to None and ``[c]`` in the display columns; shares on bases below 10 are
     None and shown as ``[x]``.
     """
 
+    import pandas as pd
+
     from . import survey
 
     if by not in (None, "role"):
         raise ValueError(f"by must be None or 'role', got {by!r}")
     labels = survey.option_labels(item, root)
+    option_keys = {code: key for key, code in survey.option_codes(item, root).items()}
     data = answers(item, wave, population, root)
     keys = ["wave", "role"] if by == "role" else ["wave"]
     counts = (
@@ -297,7 +300,13 @@ def distribution(
         role_table = survey.roles(root)
         order = {r: i for i, r in enumerate(role_table.index)}
         counts = counts.sort_index(key=lambda idx: idx.map(order) if idx.name == "role" else idx)
-    reasons = disclosure.suppression_reasons(counts, row_totals=True, column_totals=by == "role")
+    # each wave is its own table: its option counts are the column totals published for that wave
+    reasons = pd.concat(
+        [
+            disclosure.suppression_reasons(part, row_totals=True, column_totals=by == "role")
+            for _, part in counts.groupby(level="wave", sort=False)
+        ]
+    )
     rows = []
     for key, line in counts.iterrows():
         key = key if isinstance(key, tuple) else (key,)
@@ -312,10 +321,11 @@ def distribution(
             row.update(
                 _cell(count, n, reason, item, str(row["wave"]), population, code, root, by is None),
                 code=int(code),
+                key=option_keys[code],
                 label=label,
             )
             rows.append(row)
-    columns = keys + (["role_label"] if by == "role" else []) + ["code", "label"] + list(_CELL_COLUMNS)
+    columns = keys + (["role_label"] if by == "role" else []) + ["code", "key", "label"] + list(_CELL_COLUMNS)
     return _plain(rows, columns)
 
 

@@ -16,6 +16,7 @@ Public API:
 - ``load_responses(root=None) -> DataFrame``: tidy long format ``respondent_id, wave, role, item,
   response`` (answers only; ``response`` is an ``int`` option code).
 - ``load_respondents(root=None) -> DataFrame``: the validated wide file, one row per respondent.
+- ``respondents_per_wave(root=None) -> dict[int, int]``: respondents in each wave.
 - ``load_codebook(root=None) -> DataFrame``: the codebook rows (item, theme, question, scale, code,
   label, chapter).
 - ``items(root=None) -> DataFrame``: one row per item, indexed by item: theme, question, scale,
@@ -128,6 +129,12 @@ def _long(path: str, stamp: tuple[int, int], root: str) -> pd.DataFrame:
     long = long.sort_values(["wave", "respondent_id", "item"], kind="stable").reset_index(drop=True)
     long["item"] = long["item"].astype(str)
     return long
+
+
+def respondents_per_wave(root: Path | None = None) -> dict[int, int]:
+    """Return the number of respondents in each wave of the respondent file, as plain ints."""
+    counts = load_respondents(root).groupby("wave").size()
+    return {int(wave): int(n) for wave, n in counts.items()}
 
 
 def load_codebook(root: Path | None = None) -> pd.DataFrame:
