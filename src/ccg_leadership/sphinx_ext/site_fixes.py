@@ -1,0 +1,132 @@
+"""Build-time fixes to the published HTML: accessibility and assets the book does not use.
+
+Each fix is small, named for what it repairs, and checked by the browser tests in ``tests/site/``:
+
+- ``drop_thebe``: Jupyter Book always loads sphinx-thebe, even with ``launch_buttons.thebe: false``;
+  its inline config and ``sphinx-thebe.js`` both declare ``THEBE_JS_URL`` (a console error on every page)
+  and would fetch thebe from unpkg.com. The book has no live kernels, so its assets and doctree nodes go.
+- ``fix_table_headers``: pandas writes empty ``<th>`` cells (the index corner, the index-name row);
+  screen readers announce them as unnamed headers (axe ``empty-table-header``). They become ``<td>``,
+  and header cells get an explicit ``scope``.
+- ``label_toctree_toggles``: the theme's sidebar expands a chapter's sections with a ``<summary>`` that
+  holds only a chevron icon, so it has no accessible name (axe ``summary-name``, WCAG 4.1.2). Each gets
+  an ``aria-label`` naming the chapter whose sections it shows.
+- ``fix_bibliography_roles``: docutils marks citations ``role="doc-biblioentry"`` inside a
+  ``role="list"``; that role is deprecated and breaks the list's required children (axe
+  ``aria-required-children``, critical). Entries become ``role="listitem"``.
+
+The theme's 1.4 MB ``fontawesome.js`` is dropped by ``_templates/layout.html``: the theme's CSS already
+draws the same icons from its self-hosted web fonts.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape as html_escape
+from html import unescape as html_unescape
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+THEBE_MARKERS = ("text/x-thebe-config", "kernelName =", "THEBE_JS_URL")
+
+_DATAFRAME = re.compile(r'<table[^>]*class="[^"]*\bdataframe\b[^"]*"[^>]*>.*?</table>', re.S)
+_EMPTY_TH = re.compile(r"<th(\s[^>]*)?>\s*</th>")
+_THEAD = re.compile(r"<thead>.*?</thead>", re.S)
+_TBODY = re.compile(r"<tbody>.*?</tbody>", re.S)
+_PLAIN_TH = re.compile(r"<th(?![^>]*\bscope=)(\s[^>]*)?>")
+_TOGGLE = re.compile(
+    r'<a class="[^"]*\breference\b[^"]*"[^>]*>(?P<title>.*?)</a>\s*<details(?P<attrs>[^>]*)>\s*<summary>',
+    re.S,
+)
+_BARE_SUMMARY = re.compile(r"<summary>(?=\s*<span class=\"toctree-toggle\")")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def is_thebe_asset(asset: Any) -> bool:
+    """True for a sphinx-thebe script or stylesheet entry of a page's ``script_files``/``css_files``."""
+    filename = str(getattr(asset, "filename", asset) or "")
+    body = str(getattr(asset, "attributes", {}).get("body", ""))
+    return "thebe" in filename.lower() or any(marker in body for marker in THEBE_MARKERS)
+
+
+def drop_thebe_nodes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Remove the raw HTML nodes sphinx-thebe appends to every doctree (its config and kernel name)."""
+    for raw in list(doctree.findall(nodes.raw)):
+        if any(marker in raw.astext() for marker in THEBE_MARKERS):
+            raw.parent.remove(raw)
+
+
+def fix_table_headers(html: str) -> str:
+    """Turn empty header cells of pandas tables into data cells and give header cells a scope."""
+
+    def one_table(match: re.Match[str]) -> str:
+        table = _EMPTY_TH.sub(lambda m: f"<td{m.group(1) or ''}></td>", match.group(0))
+        table = _THEAD.sub(lambda m: _PLAIN_TH.sub(r'<th scope="col"\1>', m.group(0)), table)
+        return _TBODY.sub(lambda m: _PLAIN_TH.sub(r'<th scope="row"\1>', m.group(0)), table)
+
+    return _DATAFRAME.sub(one_table, html)
+
+
+def label_toctree_toggles(html: str) -> str:
+    """Name each icon-only ``<summary>`` of the sidebar after the chapter whose sections it expands."""
+
+    def one(match: re.Match[str]) -> str:
+        title = html_escape(html_unescape(_TAG.sub("", match.group("title"))).strip(), quote=True)
+        head = match.group(0)[: match.start("attrs") - match.start(0)]
+        return f'{head}{match.group("attrs")}><summary aria-label="Sections of {title}">'
+
+    html = _TOGGLE.sub(one, html)
+    return _BARE_SUMMARY.sub('<summary aria-label="Show or hide sections">', html)
+
+
+def label_toggles_in_soup(soup: Any) -> None:
+    """Same as :func:`label_toctree_toggles`, on the BeautifulSoup tree the theme returns."""
+    for summary in soup.select("details > summary"):
+        if summary.get("aria-label") or summary.get_text(strip=True):
+            continue
+        item = summary.parent.parent
+        link = item.find("a", recursive=False) if item is not None else None
+        title = link.get_text(" ", strip=True) if link is not None else ""
+        summary["aria-label"] = f"Sections of {title}" if title else "Show or hide sections"
+
+
+def _label_toggles_of(generate: Any) -> Any:
+    """Wrap the theme's ``generate_toctree_html`` so its output gets labelled toggles."""
+    if getattr(generate, "ccg_labelled", False):
+        return generate
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        out = generate(*args, **kwargs)
+        if isinstance(out, str):
+            return type(out)(label_toctree_toggles(out))
+        if hasattr(out, "select"):  # a BeautifulSoup tree (what pydata-sphinx-theme 0.17 returns)
+            label_toggles_in_soup(out)
+        return out
+
+    wrapped.ccg_labelled = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+def fix_bibliography_roles(html: str) -> str:
+    """Give citation entries the ``listitem`` role their ``role="list"`` container requires."""
+    return html.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Apply the fixes to one page's assets and body before the theme renders it."""
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if not is_thebe_asset(asset)]
+    if callable(context.get("generate_toctree_html")):
+        context["generate_toctree_html"] = _label_toggles_of(context["generate_toctree_html"])
+    body = context.get("body")
+    if isinstance(body, str):
+        context["body"] = fix_bibliography_roles(fix_table_headers(body))
+
+
+def setup(app: Sphinx) -> None:
+    """Connect the fixes (after sphinx-thebe's own handlers, which use the default priority)."""
+    app.connect("doctree-resolved", drop_thebe_nodes, priority=900)
+    app.connect("html-page-context", fix_page, priority=900)
