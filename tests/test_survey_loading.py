@@ -138,6 +138,11 @@ def test_roles_are_the_seven_of_the_issue_with_labels() -> None:
             r"responses\.csv: row 4 \(line 5\), column wave: 201[46] does not match respondent S1[46]-",
             id="wave-not-matching-id",
         ),
+        pytest.param(
+            lambda ls: [ls[0] + ",extra", *[line + ",1" for line in ls[1:] if line]],
+            r"responses\.csv: header: unexpected column 'extra' \(not in the schema\)",
+            id="unexpected-column",
+        ),
         pytest.param(lambda ls: [], r"responses\.csv: file is empty", id="empty-file"),
         pytest.param(lambda ls: ls[:1], r"responses\.csv: has a header but no data rows", id="header-only"),
     ],

@@ -67,6 +67,11 @@ def describe_failures(path: Path, failures: pd.DataFrame, limit: int = 5) -> str
     """Turn pandera failure cases into one readable message naming rows and columns."""
     lines = []
     for _, case in failures.head(limit).iterrows():
+        if case.get("check") == "column_in_schema":
+            lines.append(
+                f"{path}: header: unexpected column {case.get('failure_case')!r} (not in the schema)"
+            )
+            continue
         column = case.get("column") or "(table)"
         index = case.get("index")
         if index is None or (isinstance(index, float) and index != index):
