@@ -158,8 +158,8 @@ def matrix_colours(matrix: pd.DataFrame) -> dict[tuple[str, str], tuple[float, f
     colours: dict[tuple[str, str], tuple[float, float, float]] = {}
     for column in matrix.columns:
         if column in SECTORS:
-            colours[(column, "involved")] = _tint(style.PALETTE[1], 0.55)
-            colours[(column, "not")] = (1.0, 1.0, 1.0)
+            colours[(column, "yes")] = _tint(style.PALETTE[1], 0.55)
+            colours[(column, "no")] = (1.0, 1.0, 1.0)
             continue
         for i, category in enumerate(sorted(matrix[column].unique())):
             colours[(column, category)] = _tint(style.PALETTE[(i * 2) % len(style.PALETTE)], 0.28)
@@ -173,10 +173,10 @@ def matrix_figure(records: CaseRecords) -> style.ChartImage:
     matrix = comparison_matrix(records)
     colours = matrix_colours(matrix)
     n_rows, n_cols = matrix.shape
-    widths = [1.0 if c in SECTORS else 1.45 for c in matrix.columns]
-    widths[list(matrix.columns).index("Driver")] = 2.0
+    widths = [0.85 if c in SECTORS else 1.0 for c in matrix.columns]
+    widths[list(matrix.columns).index("Driver")] = 1.75
     lefts = [sum(widths[:i]) for i in range(n_cols)]
-    fig, ax = style.new_figure(9.0, 0.42 * n_rows + 2.0)
+    fig, ax = style.new_figure(7.5, 0.4 * n_rows + 1.9)
     for r, (_case, row) in enumerate(matrix.iterrows()):
         for c, column in enumerate(matrix.columns):
             value = str(row[column])
@@ -185,8 +185,8 @@ def matrix_figure(records: CaseRecords) -> style.ChartImage:
                     (lefts[c], r), widths[c], 1, facecolor=colours[(column, value)], edgecolor="white", lw=1.5
                 )
             )
-            text = ("yes" if value == "involved" else "–") if column in SECTORS else value
-            ax.text(lefts[c] + widths[c] / 2, r + 0.5, text, ha="center", va="center", fontsize=7.5)
+            text = ("yes" if value == "yes" else "–") if column in SECTORS else value
+            ax.text(lefts[c] + widths[c] / 2, r + 0.5, text, ha="center", va="center", fontsize=7)
     ax.set_xlim(0, sum(widths))
     ax.set_ylim(n_rows, 0)
     ax.set_yticks([r + 0.5 for r in range(n_rows)], list(matrix.index))
@@ -194,7 +194,8 @@ def matrix_figure(records: CaseRecords) -> style.ChartImage:
         [lefts[c] + widths[c] / 2 for c in range(n_cols)], [c.replace(" ", "\n") for c in matrix.columns]
     )
     ax.xaxis.tick_top()
-    ax.tick_params(axis="both", length=0, labelsize=8)
+    ax.tick_params(axis="x", length=0, labelsize=7.5)
+    ax.tick_params(axis="y", length=0, labelsize=8)
     for spine in ax.spines.values():
         spine.set_visible(False)
     style.headline(
@@ -207,10 +208,7 @@ def matrix_figure(records: CaseRecords) -> style.ChartImage:
         "each cell coloured by its category with the category printed in it. "
         + " ".join(
             f"{case}: "
-            + ", ".join(
-                f"{c.lower()} {v}" if c not in SECTORS else f"{c} {'yes' if v == 'involved' else 'no'}"
-                for c, v in row.items()
-            )
+            + ", ".join(f"{c.lower()} {v}" if c not in SECTORS else f"{c} {v}" for c, v in row.items())
             + "."
             for case, row in matrix.iterrows()
         )

@@ -428,7 +428,7 @@ MATRIX_DIMENSIONS: tuple[str, ...] = ("Region", "Setting", "Deprivation", "Origi
 
 
 def comparison_matrix(records: CaseRecords) -> pd.DataFrame:
-    """Return the cases × dimensions matrix as category text (sector columns: 'involved' or 'not')."""
+    """Return the cases × dimensions matrix as category text (sector columns: 'yes' or 'no')."""
     import pandas as pd
 
     rows = []
@@ -441,7 +441,7 @@ def comparison_matrix(records: CaseRecords) -> pd.DataFrame:
             "Origin": row["origin"],
             "Driver": DRIVER_SHORT[row["driver"]],
         }
-        cells.update({s: "involved" if s in sectors else "not" for s in SECTORS})
+        cells.update({s: "yes" if s in sectors else "no" for s in SECTORS})
         rows.append({"case": row["case"], **cells})
     return pd.DataFrame(rows).set_index("case")[list(MATRIX_DIMENSIONS)]
 
@@ -510,7 +510,7 @@ def table_html(frame: pd.DataFrame, kind: str, note: str = "", css_class: str = 
 
     label = f'<p class="table-provenance"><em>Provenance:</em> {provenance.badge_html(kind)}'
     label += f" {html.escape(note)}</p>" if note else "</p>"
-    table = frame.to_html(classes=f"table {css_class}".strip(), border=0, escape=True)
+    table = frame.to_html(classes=f"table {css_class}".strip(), border=0, escape=True, index_names=False)
     return label + table
 
 
@@ -538,6 +538,51 @@ def survey_figures(ids: list[str], root: Path | None = None) -> dict[str, float]
             raise ValueError(f"survey finding {ident} is not reproduced by the survey data ({row['detail']})")
         figures[ident] = float(row["computed_rounded"])
     return figures
+
+
+THEME_TITLES: dict[str, str] = {
+    "collaborative_style": "A collaborative style of leading",
+    "every_level": "Leadership needed at every level",
+    "alliance": "A new clinician-manager alliance",
+    "policy_uncertainty": "An uncertain policy environment",
+    "contested_relationships": "Contested relationships",
+    "multiple_agendas": "Multiple agendas",
+    "structural_financial": "Structural and financial problems",
+    "market_levers": "Market levers rarely used",
+}
+"""Short reader-facing titles of the themes in ``data/cases/themes.csv``."""
+
+
+def survey_link_table(root: Path | None = None) -> pd.DataFrame:
+    """Return one row per (theme, survey finding) pair the editors place side by side.
+
+    The survey side is the published result from ``data/published/findings.csv``.
+    """
+    import pandas as pd
+
+    from . import survey
+
+    findings = survey.load_findings(root)
+    themes = load_themes(root)
+    rows = []
+    for theme, ids in survey_links(root).items():
+        for ident in ids:
+            finding = findings.loc[ident]
+            rows.append(
+                {
+                    "Case-study theme": THEME_TITLES.get(theme, theme),
+                    "Survey finding": f"{finding['theme']} ({_survey_year(finding)})",
+                    "Published result": finding["published"],
+                    "Sources": f"{themes.loc[theme, 'source']}; {finding['source']}",
+                }
+            )
+    return pd.DataFrame(rows).set_index("Case-study theme")
+
+
+def _survey_year(finding: pd.Series) -> str:
+    """Return the survey year as published, or say that the report does not state it."""
+    stated = str(finding["wave_note"]).startswith(("year stated", "years stated"))
+    return str(finding["wave"]) if stated else "year not stated"
 
 
 def survey_links(root: Path | None = None) -> dict[str, list[str]]:

@@ -1,0 +1,358 @@
+"""The case records: schema, per-field provenance, the study's verified aggregate facts, and the helpers.
+
+Oracles: the editors' fact sheet (section 5: six CCGs, eight cases, two CCGs with two cases, North /
+Midlands / South, rural and urban, deprived and affluent, integrated care for frail elderly people and
+long-term conditions as the most notable redesigns) and the raw YAML files read here directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ccg_leadership import case_charts, case_pages, cases, style
+from ccg_leadership.tables import DataFileError
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+SOURCE_IDS = {f"S{i}" for i in range(1, 12)}
+
+
+def raw_records() -> dict[str, dict]:
+    """The record files parsed straight from YAML, keyed by record id."""
+    return {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((DATA / "cases").glob("case-*.yml"))
+    }
+
+
+def value(record: dict, field: str):
+    return record[field]["value"]
+
+
+@pytest.fixture(scope="module")
+def records() -> cases.CaseRecords:
+    return cases.load_cases()
+
+
+# --- the verified aggregate facts (fact sheet section 5.1) ---------------------------------------
+
+
+def test_six_ccgs_eight_cases_two_ccgs_with_two_cases() -> None:
+    raw = raw_records()
+    per_ccg = Counter(value(r, "ccg") for r in raw.values())
+    assert len(raw) == 8
+    assert len(per_ccg) == 6
+    assert sorted(per_ccg.values()) == [1, 1, 1, 1, 2, 2]
+
+
+def test_all_three_regions_both_settings_and_both_deprivation_levels_present() -> None:
+    raw = raw_records().values()
+    assert {value(r, "region") for r in raw} == {"North", "Midlands", "South"}
+    assert {"rural", "urban"} <= {value(r, "setting") for r in raw}
+    assert {"deprived", "affluent"} <= {value(r, "deprivation") for r in raw}
+
+
+def test_integrated_care_for_frail_elderly_and_long_term_conditions_is_present_and_reported() -> None:
+    notable = [
+        r["service_area"]
+        for r in raw_records().values()
+        if "integrated care" in value(r, "service_area").lower()
+        and re.search(r"frail elderly|long-term conditions", value(r, "service_area").lower())
+    ]
+    assert notable, "no case of integrated care for frail elderly people / long-term conditions"
+    assert {"frail elderly", "long-term conditions"} <= {
+        k for k in ("frail elderly", "long-term conditions") for n in notable if k in n["value"].lower()
+    }
+    for entry in notable:
+        assert (entry["provenance"], entry["source"]) == ("reported", "S3")
+
+
+def test_verified_fact_check_table_agrees_and_can_disagree(
+    records: cases.CaseRecords, tmp_path: Path
+) -> None:
+    table = cases.verified_fact_checks(records)
+    assert set(table["agrees"]) == {"yes"}
+    assert table.loc["cases of service redesign", "records"] == "8"
+    # a ninth record breaks the verified count: the check is not a tautology
+    root = _copy_data(tmp_path)
+    shutil.copy(root / "cases" / "case-8.yml", root / "cases" / "case-9.yml")
+    _edit(root / "cases" / "case-9.yml", "value: Case 8", "value: Case 9")
+    table = cases.verified_fact_checks(cases.load_cases(root), root)
+    assert table.loc["cases of service redesign", "agrees"] == "no"
+    assert table.loc["CCGs contributing two cases", "agrees"] == "no"
+
+
+# --- provenance of every field -------------------------------------------------------------------
+
+
+def test_every_field_of_every_record_has_provenance() -> None:
+    for record, fields in raw_records().items():
+        assert set(fields) == set(cases.FIELDS), record
+        for field, entry in fields.items():
+            assert entry["provenance"] in {"reported", "illustrative"}, (record, field)
+            if entry["provenance"] == "reported":
+                assert entry.get("source") in SOURCE_IDS, (record, field)
+            else:
+                assert not entry.get("source"), (record, field)
+
+
+def test_only_the_verified_per_case_detail_is_marked_reported() -> None:
+    # The fact sheet (5.2) verifies no per-case detail except the area of the most notable redesigns.
+    reported = {
+        (field, entry["source"])
+        for fields in raw_records().values()
+        for field, entry in fields.items()
+        if entry["provenance"] == "reported"
+    }
+    assert reported == {("service_area", "S3")}
+
+
+def test_labels_are_neutral_and_match_file_names() -> None:
+    for record, fields in raw_records().items():
+        number = record.split("-")[1]
+        assert value(fields, "case") == f"Case {number}"
+        assert re.fullmatch(r"CCG [A-F]", value(fields, "ccg"))
+
+
+def test_illustrative_narrative_is_short_generic_and_unquoted() -> None:
+    for record, fields in raw_records().items():
+        for part in cases.PARTS:
+            text = value(fields, part)
+            assert fields[part]["provenance"] == "illustrative"
+            assert 40 <= len(text) <= 600, (record, part)
+            assert not re.search(r"[\"“”]", text), (
+                f"{record} {part}: quotation marks in an illustrative sketch"
+            )
+            assert not re.search(r"\b(the study found|interviewees?|respondents? said)\b", text, re.I), (
+                f"{record} {part}: phrased like a finding of the study"
+            )
+
+
+def test_cases_of_one_ccg_share_its_context(records: cases.CaseRecords) -> None:
+    for _, group in records.values.groupby("ccg"):
+        assert group[["region", "setting", "deprivation"]].nunique().max() == 1
+
+
+# --- malformed records: the error names file, record and field ----------------------------------
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    return root
+
+
+def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        ("value: North", "value: East", "region", "isin"),
+        ("value: above", "value: sideways", "origin", "isin"),
+        ("  value: CCG B", "  value: CCG b", "ccg", "str_matches"),
+        (
+            "region:\n  value: North\n  provenance: illustrative",
+            "region:\n  value: North",
+            "region",
+            "provenance",
+        ),
+        (
+            "region:\n  value: North\n  provenance: illustrative",
+            "region:\n  value: North\n  provenance: guessed",
+            "region",
+            "isin",
+        ),
+        (
+            "region:\n  value: North\n  provenance: illustrative",
+            "region:\n  value: North\n  provenance: reported",
+            "region",
+            "no source id",
+        ),
+        ("    - acute hospital trust", "    - a hospital", "organisations", "unknown organisation type"),
+        ("deprivation:\n  value: affluent\n  provenance: illustrative\n", "", "deprivation", "missing"),
+    ],
+)
+def test_malformed_record_error_names_file_record_and_field(
+    tmp_path: Path, old: str, new: str, field: str, message: str
+) -> None:
+    root = _copy_data(tmp_path)
+    path = root / "cases" / "case-3.yml"
+    _edit(path, old, new)
+    with pytest.raises(DataFileError) as error:
+        cases.load_cases(root)
+    text = str(error.value)
+    assert str(path) in text
+    assert f"record case-3, field {field}" in text
+    assert message in text
+
+
+def test_bad_yaml_and_unknown_field_are_named(tmp_path: Path) -> None:
+    root = _copy_data(tmp_path)
+    path = root / "cases" / "case-2.yml"
+    _edit(path, "case:\n", "case: [\n")
+    with pytest.raises(DataFileError, match=r"case-2\.yml: record case-2: not valid YAML"):
+        cases.load_cases(root)
+    root = _copy_data(tmp_path / "second")
+    path = root / "cases" / "case-2.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "budget:\n  value: 1\n  provenance: illustrative\n")
+    with pytest.raises(DataFileError, match=r"record case-2, field budget: unknown field"):
+        cases.load_cases(root)
+
+
+def test_two_cases_in_one_ccg_with_different_regions_are_refused(tmp_path: Path) -> None:
+    root = _copy_data(tmp_path)
+    _edit(root / "cases" / "case-2.yml", "value: North", "value: South")
+    with pytest.raises(DataFileError, match=r"case-2\.yml: record case-2, field region: 'South' differs"):
+        cases.load_cases(root)
+
+
+# --- register, matrix, counts and figures ---------------------------------------------------------
+
+
+def test_matrix_equals_the_raw_records(records: cases.CaseRecords) -> None:
+    matrix = cases.comparison_matrix(records)
+    raw = raw_records()
+    assert list(matrix.index) == [value(r, "case") for r in raw.values()]
+    for fields in raw.values():
+        row = matrix.loc[value(fields, "case")]
+        assert row["Region"] == value(fields, "region")
+        assert row["Setting"] == value(fields, "setting")
+        assert row["Deprivation"] == value(fields, "deprivation")
+        assert row["Origin"] == value(fields, "origin")
+        sectors = {cases.ORGANISATION_SECTORS[o] for o in value(fields, "organisations")}
+        for sector in cases.SECTORS:
+            assert row[sector] == ("yes" if sector in sectors else "no")
+
+
+def test_counts_by_origin_and_driver_add_up(records: cases.CaseRecords) -> None:
+    raw = raw_records().values()
+    origin = cases.counts_by(records, "origin")["cases"]
+    driver = cases.counts_by(records, "driver")["cases"]
+    assert list(origin) == [sum(value(r, "origin") == k for r in raw) for k in cases.ORIGINS]
+    assert list(driver) == [sum(value(r, "driver") == k for r in raw) for k in cases.DRIVERS]
+    assert int(origin.sum()) == int(driver.sum()) == 8
+    assert all(origin > 0) and all(driver > 0), "every place and kind of driver the study names appears"
+    crosstab = cases.origin_by_driver(records)
+    assert crosstab.loc["All", "All"] == 8
+    assert list(crosstab["All"].iloc[:-1]) == list(origin)
+
+
+def test_register_marks_reported_cells_with_their_source(records: cases.CaseRecords) -> None:
+    register = cases.register_table(records)
+    assert register.loc["Case 1", "Service area"].endswith("(reported, S3)")
+    assert "reported" not in register.loc["Case 2", "Service area"]
+    html = cases.register_html(records)
+    assert html.count('href="cases/case-') == 8
+    assert "Illustrative, not from the study" in html
+
+
+@pytest.mark.parametrize("draw", [case_charts.origins_figure, case_charts.matrix_figure])
+def test_case_figures_carry_alt_text_naming_every_case(records: cases.CaseRecords, draw) -> None:
+    image = draw(records)
+    assert image.png.startswith(b"\x89PNG")
+    assert style.read_alt(image.png) == image.alt
+    for label in records.values["case"]:
+        assert f"{label}:" in image.alt or f"{label} (" in image.alt
+    assert "illustrative" in image.alt.lower()
+    assert draw(records).png == image.png, "figure is not deterministic"
+
+
+def test_origin_figure_places_each_case_in_its_zone(records: cases.CaseRecords) -> None:
+    positions = case_charts.case_positions(records).set_index("case")
+    for _, row in records.values.iterrows():
+        y = positions.loc[row["case"], "y"]
+        expected = {"above": (5.0, 6.2), "below": (0.2, 1.4), "around": (1.6, 4.8)}[row["origin"]]
+        assert expected[0] <= y <= expected[1], row["case"]
+
+
+def test_themes_are_the_published_ones() -> None:
+    themes = cases.load_themes()
+    assert (themes["kind"] == "theme").sum() == 4  # the BJGP paper's four results (S4)
+    assert set(themes.loc[themes["kind"] == "theme", "source"]) == {"S4"}
+    assert set(themes["provenance"]) == {"reported"}
+    assert themes.loc["market_levers", "source"] == "S5"
+
+
+def test_survey_numbers_cited_by_the_case_chapters_reproduce_the_report() -> None:
+    assert cases.survey_figures(["Q1", "Q2", "Q7", "Q8", "Q9", "Q10"]) == {
+        "Q1": 33.0,
+        "Q2": 54.0,
+        "Q7": 43.0,
+        "Q8": 51.0,
+        "Q9": 5.0,
+        "Q10": 55.0,
+    }
+
+
+def test_survey_link_table_does_not_invent_a_survey_year() -> None:
+    table = cases.survey_link_table()
+    collaboration = table[table["Survey finding"].str.startswith("Who builds collaborations")]
+    assert len(collaboration) == 3
+    assert set(collaboration["Survey finding"]) == {"Who builds collaborations (year not stated)"}
+    assert set(collaboration["Published result"]) == {"43%", "51%", "5%"}
+
+
+# --- pages: one template, a ninth case needs only a record ----------------------------------------
+
+
+def _tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_a_ninth_record_gets_a_page_and_data_is_never_written(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    _copy_data(book)
+    shutil.copy(book / "data" / "cases" / "case-7.yml", book / "data" / "cases" / "case-9.yml")
+    _edit(book / "data" / "cases" / "case-9.yml", "value: Case 7", "value: Case 9")
+    before = _tree_hash(book / "data")
+    pages = case_pages.write_pages(book)
+    assert [p.name for p in pages] == [f"case-{n}.md" for n in range(1, 10)]
+    text = (book / "chapters" / "cases" / "case-9.md").read_text(encoding="utf-8")
+    assert text.startswith(case_pages.MARKER)
+    assert "# Case 9: End-of-life care in the community" in text
+    for heading in cases.PARTS.values():
+        assert f"\n## {heading}\n" in text
+    assert _tree_hash(book / "data") == before
+
+
+def test_write_pages_is_idempotent_and_removes_only_its_own_stale_pages(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    _copy_data(book)
+    folder = book / "chapters" / "cases"
+    folder.mkdir(parents=True)
+    (folder / "case-42.md").write_text(case_pages.MARKER + " gone.yml\n", encoding="utf-8")
+    (folder / "case-43.md").write_text("# written by hand\n", encoding="utf-8")
+    case_pages.write_pages(book)
+    first = {p.name: p.stat().st_mtime_ns for p in folder.glob("case-*.md")}
+    assert "case-42.md" not in first and "case-43.md" in first
+    case_pages.write_pages(book)
+    assert {p.name: p.stat().st_mtime_ns for p in folder.glob("case-*.md")} == first
+
+
+def test_page_notice_lists_illustrative_and_reported_fields(records: cases.CaseRecords) -> None:
+    notice = case_pages.notice(records, "case-1")
+    assert "does **not** reproduce the report's own account" in notice
+    illustrative, reported = notice.split("- **Reported**")
+    assert "Service area (S3)" in reported and "Service area" not in illustrative
+    for label in ("Region of England", "Who drove it", "Context", "Lessons"):
+        assert label in illustrative
+    assert "none of the details" in case_pages.notice(records, "case-2")
+
+
+def test_generated_pages_are_not_committed(repo: Path) -> None:
+    ignore = (repo / ".gitignore").read_text(encoding="utf-8")
+    assert "chapters/cases/case-*.md" in ignore
