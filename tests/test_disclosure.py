@@ -159,3 +159,29 @@ def test_role_breakdown_over_both_waves_protects_each_wave_separately() -> None:
         per_line = hidden.groupby(key)["h"].sum()
         assert not (per_line == 1).any(), per_line[per_line == 1]
     assert hidden.loc[hidden["h"], "count"].isna().all()
+
+
+def test_subgroup_shares_are_controlled_but_whole_wave_tables_are_not(small_survey: Path) -> None:
+    officers = stats.share_by_wave(
+        "collaboration_builder", 1, population="accountable_officer", root=small_survey
+    )
+    assert officers.loc[2016, "suppressed"] == P and officers.loc[2016, "count"] is None
+    everyone = stats.share_by_wave("collaboration_builder", 1, root=small_survey)
+    assert everyone.loc[2016, "count"] == 56 and everyone.loc[2016, "suppressed"] == ""
+    table = stats.distribution(
+        "collaboration_builder", 2016, population="accountable_officer", root=small_survey
+    )
+    assert table.set_index("code")["suppressed"].to_dict() == {1: P, 2: S, 3: "", 4: ""}
+    whole = stats.distribution("collaboration_builder", 2016, root=small_survey)
+    assert set(whole["suppressed"]) == {""}
+
+
+def test_wave_change_flags_disclosive_subgroup_counts() -> None:
+    data = survey.load_responses()
+    answers = data[data["item"] == "collaboration_builder"]
+    for role in ("chair", "lay_member"):
+        mine = answers[answers["role"] == role]
+        counts = [int(((mine["wave"] == w) & (mine["response"] == 3)).sum()) for w in (2014, 2016)]
+        expected = any(1 <= c <= 4 for c in counts)
+        assert stats.wave_change("collaboration_builder", 3, population=role).disclosive is expected
+    assert stats.wave_change("collaboration_builder", 3).disclosive is False

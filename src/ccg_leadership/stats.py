@@ -160,28 +160,19 @@ def share_by_wave(
 ) -> pd.DataFrame:
     """Share answering ``category`` per wave, with a Wilson 95 % interval.
 
-    Returns a frame indexed by wave with n, count, share, low, high (percent), method and provenance
-    (of the share; intervals are always derived).
+    Returns a frame indexed by wave with n, count, share, low, high (percent), count_display,
+    share_display, suppressed, method and provenance (of the share; intervals are always derived).
+    Disclosure control: no share on a base below 10; for a subgroup (``population`` other than
+    ``"all"``) a count of 1 to 4 is suppressed too (values None, ``[c]`` displayed).
     """
     category = resolve(item, category, root)
-
     data = answers(item, population=population, root=root)
     rows = []
     for wave, group in data.groupby("wave", sort=True):
         count, n = count_share(group["response"], category)
-        share = 100 * count / n
-        low, high = wilson(count, n)
+        reason = disclosure.PRIMARY if population != "all" and disclosure.is_low_count(count) else ""
         rows.append(
-            {
-                "wave": int(wave),
-                "n": n,
-                "count": count,
-                "share": share,
-                "low": low,
-                "high": high,
-                "method": WILSON,
-                "provenance": provenance_of(share, "share", item, str(wave), population, category, root),
-            }
+            {"wave": int(wave), **_cell(count, n, reason, item, str(wave), population, category, root, True)}
         )
     frame = _plain(rows).set_index("wave")
     frame.attrs["interval_provenance"] = Provenance.DERIVED.value
@@ -209,6 +200,8 @@ class WaveChange:
     z: float
     p_value: float
     significant: bool
+    disclosive: bool
+    """True for a subgroup with a count of 1 to 4 or a base below 10: do not display the counts."""
     method: str
     provenance: str
 
@@ -227,7 +220,11 @@ def wave_change(
     second: int = 2016,
     root: Path | None = None,
 ) -> WaveChange:
-    """Difference of shares (second - first, percentage points): Newcombe 95 % interval, z-test p-value."""
+    """Difference of shares (second - first, percentage points): Newcombe 95 % interval, z-test p-value.
+
+    Not suppressed (it is a comparison, not a table); ``disclosive`` flags results whose counts must not
+    be shown under the disclosure rule.
+    """
     category = resolve(item, category, root)
     from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
@@ -257,6 +254,9 @@ def wave_change(
         z=float(z),
         p_value=float(p),
         significant=bool(p < ALPHA),
+        disclosive=population != "all"
+        and any(disclosure.is_low_count(c) for c in (c1, c2))
+        or min(n1, n2) < disclosure.MIN_BASE,
         method=NEWCOMBE,
         provenance=provenance_of(difference, "change", item, f"{first}-{second}", population, category, root),
     )
@@ -272,10 +272,10 @@ def distribution(
     """Share of every option of ``item`` (codebook order) per wave, optionally ``by="role"``.
 
     Returns a tidy frame with columns wave, [role, role_label,] code, key, label, n, count, share, low,
-    high, count_display, share_display, suppressed, method, provenance. Disclosure control is applied
-    (row totals = each line's base, column totals = the option counts): suppressed cells have count,
-    share, low and high set to None and ``[c]`` in the display columns; shares on bases below 10 are
-    None and shown as ``[x]``.
+    high, count_display, share_display, suppressed, method, provenance. Disclosure control applies to
+    breakdowns (``by="role"`` or a ``population`` other than ``"all"``; row totals = each line's base,
+    column totals = each wave's option counts): suppressed cells have count, share, low and high set to
+    None and ``[c]`` in the display columns. Shares on bases below 10 are None and shown as ``[x]``.
     """
 
     import pandas as pd
@@ -304,6 +304,8 @@ def distribution(
     reasons = pd.concat(
         [
             disclosure.suppression_reasons(part, row_totals=True, column_totals=by == "role")
+            if by == "role" or population != "all"
+            else part.map(lambda _: "")
             for _, part in counts.groupby(level="wave", sort=False)
         ]
     )
