@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ALPHA = 0.05
-LEVEL = 95
 PERMUTATIONS = 9999
 MIN_EXPECTED = 5
 PERMUTATION_SEED = 2018
@@ -97,9 +96,8 @@ def answers(
     """Return the answers to ``item`` (columns wave, role, response) for a wave and population."""
     from . import survey
 
+    survey.option_codes(item, root)  # KeyError naming the known items if ``item`` is not one
     frame = survey.load_responses(root)
-    if item not in set(survey.items(root).index):
-        raise KeyError(f"no survey item {item!r}; known: {', '.join(survey.items(root).index)}")
     frame = frame[frame["item"] == item]
     if wave is not None:
         if int(wave) not in set(frame["wave"]):
