@@ -157,9 +157,17 @@ def load_codebook(root: Path | None = None) -> pd.DataFrame:
 
 def items(root: Path | None = None) -> pd.DataFrame:
     """Return one row per item (codebook order): theme, question, scale, chapter, codes, keys, options."""
+    root = _root(root)
+    path = root / "survey" / "codebook.csv"
+    return _items_cached(str(path), _stamp(path), str(root)).copy()
+
+
+@cache
+def _items_cached(path: str, stamp: tuple[int, int], root: str) -> pd.DataFrame:
+    """Build the item table once per version of the codebook (it is asked for on every statistic)."""
     import pandas as pd
 
-    book = load_codebook(root)
+    book = load_codebook(Path(root))
     rows = []
     for item, group in book.groupby("item", sort=False):
         first = group.iloc[0]
