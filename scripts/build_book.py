@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fnmatch
 import hashlib
 import os
 import sqlite3
@@ -79,11 +80,39 @@ def declare_multitoc_parallel_safe() -> None:
     multitoc.setup = setup
 
 
+def balance_parallel_reading(book: Path) -> None:
+    """Make Sphinx hand documents to its worker processes one at a time, heaviest first.
+
+    Sphinx splits the outdated documents, in name order, into as many equal chunks as there are
+    processes. Here most notebooks sort into the first half (``chapters/0*``, ``appendix-*``), so one
+    process executed nearly all of them while the other idled. One document per task, notebooks
+    with the most code cells first, lets whichever process is free take the next (longest-first
+    scheduling); the extra cost is one fork and one environment pickle per document.
+    """
+    import sphinx.builders
+    import sphinx.util.parallel
+
+    def cost(docname: str) -> tuple[int, str]:
+        source = book / f"{docname}.md"
+        text = source.read_text(encoding="utf-8") if source.is_file() else ""
+        return (-text.count("{code-cell}"), docname)
+
+    default = sphinx.util.parallel.make_chunks
+
+    def make_chunks(arguments: list[str], nproc: int, maxbatch: int = 10) -> list[list[str]]:
+        if sys._getframe(1).f_code.co_name != "_read_parallel":  # writing: keep Sphinx's batches
+            return default(arguments, nproc, maxbatch)
+        return [[docname] for docname in sorted(arguments, key=cost)]
+
+    sphinx.builders.make_chunks = make_chunks
+
+
 def build(book: Path, *, fresh: bool = False, jobs: int = 1) -> int:
     """Run the strict Sphinx build of ``book``; return 0 on success, else a non-zero status."""
     from jupyter_book.sphinx import build_sphinx
 
     declare_multitoc_parallel_safe()
+    balance_parallel_reading(book)
 
     result = build_sphinx(
         book,
@@ -102,7 +131,10 @@ def build(book: Path, *, fresh: bool = False, jobs: int = 1) -> int:
         jobs=jobs,
     )
     if isinstance(result, BaseException):
-        print(f"build failed: {result.__class__.__name__}: {result}", file=sys.stderr)
+        # A parallel reader's failure arrives as SphinxParallelError, whose message names only the
+        # notebook; the reader's traceback (with the failing cell and its exception) is kept beside it.
+        detail = getattr(result, "traceback", "")
+        print(f"build failed: {result.__class__.__name__}: {result}\n{detail}".rstrip(), file=sys.stderr)
         return 2
     return int(result or 0)
 
@@ -124,32 +156,57 @@ NOT_INPUTS = frozenset(
 STAMP = Path("_build") / ".ccg_dependencies" / "last-successful-build"
 
 
-def input_signature(book: Path) -> str:
+def ignored_patterns(book: Path) -> list[str]:
+    """Return the book's ``.gitignore`` patterns (build products and caches, e.g. generated pages)."""
+    path = book / ".gitignore"
+    if not path.is_file():
+        return []
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line.rstrip("/").lstrip("/") for line in lines if line and not line.startswith(("#", "!"))]
+
+
+def is_ignored(relpath: str, patterns: list[str]) -> bool:
+    """Return True if ``relpath`` matches a .gitignore pattern (name patterns match any component)."""
+    parts = relpath.split("/")
+    for pattern in patterns:
+        if "/" in pattern:
+            if fnmatch.fnmatchcase(relpath, pattern):
+                return True
+        elif any(fnmatch.fnmatchcase(part, pattern) for part in parts):
+            return True
+    return False
+
+
+def input_signature(book: Path, build_variables: dict[str, str]) -> str:
     """Return a signature of everything a build reads: the book's files, the driver, installed packages.
 
     Each book file contributes its path, size and modification time (any edit, copy or checkout
-    changes these); installed packages contribute their ``*.dist-info`` names (so versions); the
-    Python version and the environment variables the build sets are included too.
+    changes these); files git ignores (build products such as the generated case pages, caches) are
+    left out, as they are derived from the inputs. Installed packages contribute their
+    ``*.dist-info`` names (so versions); so do the Python version and ``build_variables`` (the
+    environment variables the build depends on, captured before it starts).
     """
     digest = hashlib.sha256(sys.version.encode())
+    patterns = ignored_patterns(book)
     entries = []
     stack = [book]
     while stack:
         with os.scandir(stack.pop()) as scan:
             for entry in scan:
-                if entry.name in NOT_INPUTS:
+                relpath = os.path.relpath(entry.path, book).replace(os.sep, "/")
+                if entry.name in NOT_INPUTS or is_ignored(relpath, patterns):
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(Path(entry.path))
                 else:
                     info = entry.stat()
-                    entries.append(f"{os.path.relpath(entry.path, book)}\0{info.st_size}\0{info.st_mtime_ns}")
+                    entries.append(f"{relpath}\0{info.st_size}\0{info.st_mtime_ns}")
     driver = Path(__file__).resolve().stat()
     entries.append(f"driver\0{driver.st_size}\0{driver.st_mtime_ns}")
     for folder in sorted({p for p in sys.path if p.endswith("site-packages") and os.path.isdir(p)}):
         entries.extend(sorted(name for name in os.listdir(folder) if name.endswith(".dist-info")))
-    for name in ("PYTHONPATH", "CCG_BOOK_ROOT", "PYTHONHASHSEED", "SOURCE_DATE_EPOCH"):
-        entries.append(f"env\0{name}\0{os.environ.get(name, '')}")
+    for name, value in sorted(build_variables.items()):
+        entries.append(f"env\0{name}\0{value}")
     for line in sorted(entries):
         digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return digest.hexdigest()
@@ -175,7 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     book = args.book.resolve()
     prepare_environment(book)
-    signature = input_signature(book)
+    variables = {  # captured now: the build itself sets CCG_DEPENDENCY_* for its kernels
+        name: value
+        for name, value in os.environ.items()
+        if name.startswith("CCG_") or name in {"PYTHONPATH", "PYTHONHASHSEED", "SOURCE_DATE_EPOCH"}
+    }
+    signature = input_signature(book, variables)
     if not (args.all or args.force) and up_to_date(book, signature):
         print("nothing changed since the last successful build; Sphinx not run (use --force to run it)")
         print(f"book: {book / '_build' / 'html' / 'index.html'}")
@@ -190,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     executed = sorted(
         os.path.relpath(uri, book) for pk, uri in cached_notebooks(book).items() if pk not in before
     )
-    if input_signature(book) == signature:  # nothing was edited while the build ran
+    if input_signature(book, variables) == signature:  # nothing was edited while the build ran
         (book / STAMP).write_text(signature + "\n")
     print(f"book: {book / '_build' / 'html' / 'index.html'}")
     print(f"executed notebooks: {len(executed)}" + (f" ({', '.join(executed)})" if executed else ""))

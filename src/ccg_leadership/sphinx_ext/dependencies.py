@@ -241,6 +241,20 @@ def on_builder_inited(app: Sphinx) -> None:
     os.environ[RECORDS_VAR] = str(records_dir(app).resolve())
 
 
+def on_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Create the jupyter-cache database before parallel readers start.
+
+    Otherwise two reader processes executing their first notebooks at the same moment both try to
+    create its tables, and one fails ("table settings already exists").
+    """
+    config = getattr(env, "mystnb_config", None)
+    if app.parallel <= 1 or len(docnames) < 2 or config is None or config.execution_mode != "cache":
+        return
+    from jupyter_cache import get_cache
+
+    get_cache(config.execution_cache_path or ".jupyter_cache").db  # noqa: B018 - creates the tables
+
+
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     """Append the fingerprint cell to a MyST notebook with code; switch off execution for one without."""
     if not str(app.env.doc2path(docname)).endswith(".md") or not _is_notebook(source[0]):
@@ -292,6 +306,7 @@ def on_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other:
 def setup(app: Sphinx) -> None:
     """Connect the handlers."""
     app.connect("builder-inited", on_builder_inited)
+    app.connect("env-before-read-docs", on_before_read_docs)
     app.connect("source-read", on_source_read)
     app.connect("env-get-outdated", on_env_get_outdated)
     app.connect("env-purge-doc", on_purge_doc)

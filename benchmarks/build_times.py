@@ -1,0 +1,274 @@
+"""Measure how long the book takes to build, cold and after typical author edits.
+
+Usage: .venv/bin/python benchmarks/build_times.py [--repeat 3] [--jobs N] [--write]
+
+In a temporary copy of the book (never the working tree) it times, with the project's strict build
+driver (``scripts/build_book.py``):
+
+- cold build (no ``_build/``), no-change rebuild (and the same with Sphinx forced to run),
+- prose-only edit of one chapter, code-cell edit of one chapter,
+- edit of one data file, edit of one helper-package module,
+
+each as the median wall time of ``--repeat`` runs, with the number of notebooks the build executed
+(read from myst-nb's log and cross-checked with the driver's count from jupyter-cache) and the load
+average before each run. It also times a kernel start and the first imports a chapter makes, and
+checks that repeated cold builds give identical HTML. ``--write`` saves the results to
+``benchmarks/build_times.json`` (glued into Appendix C). Edits are real changes to the copy (a
+sentence, a code comment, a CSV text field, a module comment), different in every repetition.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DRIVER = REPO / "scripts" / "build_book.py"
+RESULTS = REPO / "benchmarks" / "build_times.json"
+IGNORE = shutil.ignore_patterns(
+    ".venv", "_build", ".git", "node_modules", ".pytest_cache", ".ruff_cache", "__pycache__", "*.egg-info"
+)
+# Pages whose HTML legitimately differs between two builds: the execution-status table shows when
+# and how long each notebook ran.
+VOLATILE = {"chapters/appendix-d-execution-status.html"}
+EXECUTED = re.compile(r"^(\S+\.md): Executed notebook in", re.MULTILINE)
+DRIVER_COUNT = re.compile(r"^executed notebooks: (\d+)", re.MULTILINE)
+
+
+def copy_book(target: Path) -> Path:
+    """Copy the book's sources into ``target`` (widget assets are taken from the repository's npm folder)."""
+    shutil.copytree(REPO, target, ignore=IGNORE)
+    return target
+
+
+def build_env() -> dict[str, str]:
+    """Return the environment for a build of a copy: the repository's node_modules for widget assets."""
+    env = dict(os.environ)
+    if (REPO / "node_modules").is_dir():
+        env.setdefault("CCG_NODE_MODULES", str(REPO / "node_modules"))
+    return env
+
+
+def run_build(book: Path, jobs: int, *extra: str) -> dict:
+    """Build ``book`` once; return wall seconds, notebooks executed, load average before the run."""
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, str(DRIVER), "--book", str(book), "--jobs", str(jobs), *extra],
+        capture_output=True,
+        text=True,
+        env=build_env(),
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"build failed (rc={result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    executed = sorted({os.path.relpath(p, book) for p in EXECUTED.findall(result.stdout)})
+    driver = DRIVER_COUNT.search(result.stdout)
+    if driver is None or int(driver.group(1)) != len(executed):
+        sys.exit(f"executed-notebook counts disagree: log {executed}, driver {driver and driver.group(0)}")
+    return {"seconds": seconds, "executed": executed, "load": load}
+
+
+def prose_edit(book: Path, chapter: str, n: int) -> None:
+    """Add a sentence of prose at the end of ``chapter``."""
+    path = book / chapter
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\nA benchmark sentence, {n}.\n")
+
+
+def code_edit(book: Path, chapter: str, n: int) -> None:
+    """Add a comment line at the top of the first code cell of ``chapter``."""
+    path = book / chapter
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"^```\{code-cell\}[^\n]*\n(:[^\n]*\n)*", text, re.MULTILINE)
+    if match is None:
+        sys.exit(f"{chapter} has no code cell to edit")
+    path.write_text(text[: match.end()] + f"# benchmark edit {n}\n" + text[match.end() :], encoding="utf-8")
+
+
+def data_edit(book: Path, data_file: str, column: str, n: int) -> None:
+    """Change one text field of a CSV: append a marker to ``column`` in its first data row."""
+    path = book / data_file
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    index = rows[0].index(column)
+    rows[1][index] = f"{rows[1][index]} [benchmark {n}]"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def module_edit(book: Path, module: str, n: int) -> None:
+    """Add a comment at the end of a helper-package module."""
+    path = book / module
+    path.write_text(path.read_text(encoding="utf-8") + f"# benchmark edit {n}\n", encoding="utf-8")
+
+
+def html_digests(book: Path) -> dict[str, str]:
+    """Return ``{relative path: sha256}`` for every file of the built site except volatile pages."""
+    site = book / "_build" / "html"
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.relative_to(site).as_posix() not in VOLATILE
+    }
+
+
+def kernel_startup(book: Path, repeat: int) -> dict:
+    """Median seconds to start a kernel, then to run a chapter's first imports, then to load data."""
+    from jupyter_client.manager import start_new_kernel
+
+    env = {**build_env(), "PYTHONPATH": str(book / "src"), "CCG_BOOK_ROOT": str(book)}
+    steps = {
+        "first_imports": "from myst_nb import glue\nfrom ccg_leadership import study",
+        "first_data_load": "study.load_phases()",
+    }
+    timings: dict[str, list[float]] = {"kernel_start": [], **{k: [] for k in steps}}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        manager, client = start_new_kernel(kernel_name="python3", env=env, cwd=str(book / "chapters"))
+        timings["kernel_start"].append(time.perf_counter() - start)
+        try:
+            for name, code in steps.items():
+                start = time.perf_counter()
+                reply = client.execute_interactive(code, timeout=60, output_hook=lambda msg: None)
+                if reply["content"]["status"] != "ok":
+                    sys.exit(f"kernel step {name} failed: {reply['content']}")
+                timings[name].append(time.perf_counter() - start)
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Return the median time, the notebooks executed (all runs must agree) and the loads."""
+    executed = {tuple(r["executed"]) for r in runs}
+    return {
+        "median_seconds": round(statistics.median(r["seconds"] for r in runs), 2),
+        "runs_seconds": [round(r["seconds"], 2) for r in runs],
+        "executed": len(runs[-1]["executed"]) if len(executed) == 1 else None,
+        "executed_notebooks": list(runs[-1]["executed"]),
+        "load_before": [round(r["load"], 2) for r in runs],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scenario (median reported)")
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="build processes")
+    parser.add_argument("--prose-chapter", default="chapters/02-design-and-methods.md")
+    parser.add_argument("--code-chapter", default="chapters/02-design-and-methods.md")
+    parser.add_argument("--data-file", default="data/study/phases.csv")
+    parser.add_argument("--data-column", default="name", help="text column of --data-file to edit")
+    parser.add_argument("--module", default="src/ccg_leadership/inventory.py")
+    parser.add_argument("--write", action="store_true", help=f"save the results to {RESULTS.name}")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary copy")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    workdir = Path(tempfile.mkdtemp(prefix="ccg-bench-"))
+    book = copy_book(workdir / "book")
+    scenarios: dict[str, list[dict]] = {}
+    cold_digests = []
+    try:
+        for n in range(args.repeat):
+            shutil.rmtree(book / "_build", ignore_errors=True)
+            scenarios.setdefault("cold build", []).append(run_build(book, args.jobs))
+            cold_digests.append(html_digests(book))
+            print(f"  cold build {n + 1}: {scenarios['cold build'][-1]['seconds']:.1f} s", flush=True)
+        edits = {
+            "no-change rebuild": lambda n: None,
+            "no-change rebuild, Sphinx forced": lambda n: None,
+            "prose edit, one chapter": lambda n: prose_edit(book, args.prose_chapter, n),
+            "code-cell edit, one chapter": lambda n: code_edit(book, args.code_chapter, n),
+            "data file edit": lambda n: data_edit(book, args.data_file, args.data_column, n),
+            "helper module edit": lambda n: module_edit(book, args.module, n),
+        }
+        run_build(book, args.jobs)  # settle: the first rebuild after a cold build stamps its inputs
+        for n in range(args.repeat):
+            for name, edit in edits.items():
+                edit(n)
+                extra = ("--force",) if "forced" in name else ()
+                scenarios.setdefault(name, []).append(run_build(book, args.jobs, *extra))
+        startup = kernel_startup(book, args.repeat)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    differing = sorted(
+        {
+            path
+            for digest in cold_digests[1:]
+            for path in set(digest) | set(cold_digests[0])
+            if digest.get(path) != cold_digests[0].get(path)
+        }
+    )
+    results = {
+        "machine": {
+            "cpus": len(os.sched_getaffinity(0)),
+            "python": platform.python_version(),
+            "platform": platform.platform(terse=True),
+        },
+        "jobs": args.jobs,
+        "repeat": args.repeat,
+        "edits": {
+            "prose": args.prose_chapter,
+            "code": args.code_chapter,
+            "data": f"{args.data_file} (column {args.data_column})",
+            "module": args.module,
+        },
+        "scenarios": {name: summarise(runs) for name, runs in scenarios.items()},
+        "kernel_seconds": {k: round(v, 2) for k, v in startup.items()},
+        "cold_builds_identical": not differing,
+        "cold_build_differences": differing,
+        "load_after": round(os.getloadavg()[0], 2),
+        "benchmark_seconds": round(time.perf_counter() - started, 1),
+    }
+    print_table(results)
+    if args.write:
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"written: {RESULTS.relative_to(REPO)}")
+    return 0
+
+
+def print_table(results: dict) -> None:
+    """Print the results as a Markdown table."""
+    machine = results["machine"]
+    print(
+        f"\nBuild times: {machine['cpus']} CPUs, --jobs {results['jobs']},"
+        f" median of {results['repeat']} runs, Python {machine['python']}"
+    )
+    print("| scenario | median s | runs s | notebooks executed | load before |")
+    print("|---|---:|---|---:|---|")
+    for name, row in results["scenarios"].items():
+        runs = ", ".join(f"{s:.2f}" for s in row["runs_seconds"])
+        loads = ", ".join(f"{x:.1f}" for x in row["load_before"])
+        executed = "varied" if row["executed"] is None else str(row["executed"])
+        print(f"| {name} | {row['median_seconds']:.2f} | {runs} | {executed} | {loads} |")
+    for name, row in results["scenarios"].items():
+        if row["executed_notebooks"]:
+            print(f"  {name}: {', '.join(row['executed_notebooks'])}")
+    kernel = results["kernel_seconds"]
+    print(
+        f"kernel start {kernel['kernel_start']:.2f} s; first imports {kernel['first_imports']:.2f} s;"
+        f" first data load {kernel['first_data_load']:.2f} s"
+    )
+    same = "yes" if results["cold_builds_identical"] else f"NO: {results['cold_build_differences'][:10]}"
+    print(f"repeated cold builds give identical HTML (except {', '.join(sorted(VOLATILE))}): {same}")
+    print(f"load after: {results['load_after']}; benchmark took {results['benchmark_seconds']} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""Rebuilds re-execute exactly the chapters whose inputs changed, and nothing when nothing changed.
+
+A small book is made from a copy of this one (same config, extension, package and build driver) with
+a table of contents of probe chapters whose dependencies are known by construction:
+
+- ``probe-value`` reads ``data/probe/value.csv`` through a probe helper module and glues the value;
+- ``probe-study`` glues a design fact through ``ccg_leadership.study`` (``data/study/``);
+- ``probe-listing`` counts the files in ``data/probe/`` (lists the folder, reads no file in it);
+- ``probe-plain`` computes a number without the package or any data.
+
+Counts of executed notebooks come from myst-nb's own log lines, not from timings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ccg_leadership.sphinx_ext import dependencies
+
+pytestmark = pytest.mark.book
+
+REPO = Path(__file__).resolve().parents[1]
+IGNORE = shutil.ignore_patterns(
+    ".venv", "_build", ".git", "node_modules", ".pytest_cache", ".ruff_cache", "__pycache__", "*.egg-info"
+)
+FRONT = (
+    "---\njupytext:\n  text_representation:\n    format_name: myst\n"
+    "kernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n"
+)
+EXECUTED = re.compile(r"^\S+/(chapters/[\w-]+)\.md: Executed notebook in", re.MULTILINE)
+PROBE_MODULE = '''"""Probe helper for tests/test_rebuild.py: read one value from data/probe/value.csv."""
+
+from .paths import data_dir
+
+
+def value() -> int:
+    """Return the number in data/probe/value.csv."""
+    lines = (data_dir() / "probe" / "value.csv").read_text(encoding="utf-8").splitlines()
+    return int(lines[1]) + OFFSET
+
+
+OFFSET = 0
+'''
+
+
+def cell(code: str) -> str:
+    return f"```{{code-cell}} ipython3\n:tags: [remove-cell]\n{code}\n```\n\n"
+
+
+PAGES = {
+    "index": FRONT + "(probe-index)=\n# Probe book\n\nA page without code.\n",
+    "probe-value": FRONT
+    + "# Value\n\n"
+    + cell(
+        "from myst_nb import glue\nfrom ccg_leadership import rebuild_probe\n"
+        'glue("probe_value", rebuild_probe.value(), display=False)'
+    )
+    + "The value is **{glue:text}`probe_value`**.\n",
+    "probe-study": FRONT
+    + "# Study\n\n"
+    + cell(
+        "from myst_nb import glue\nfrom ccg_leadership import study\n"
+        'glue("probe_cases", study.fact("cases"), display=False)'
+    )
+    + "Cases: {glue:text}`probe_cases`.\n",
+    "probe-listing": FRONT
+    + "# Listing\n\n"
+    + cell(
+        "import os\nfrom myst_nb import glue\n"
+        'glue("probe_files", len(os.listdir("../data/probe")), display=False)'
+    )
+    + "Files: **{glue:text}`probe_files`**.\n",
+    "probe-plain": FRONT
+    + "# Plain\n\n"
+    + cell('from myst_nb import glue\nglue("probe_plain", 6 * 7, display=False)')
+    + "Plain: {glue:text}`probe_plain`.\n",
+    "probe-notes": FRONT
+    + "# Notes\n\nA page of prose only, so that a full re-read has more than five pages.\n",
+}
+TOC = "format: jb-book\nroot: chapters/index\nchapters:\n" + "".join(
+    f"  - file: chapters/{name}\n" for name in PAGES if name != "index"
+)
+
+
+def build(book: Path, *extra: str) -> tuple[int, set[str], str]:
+    """Build with the project's driver on 2 processes; return status, executed chapters and the log."""
+    env = dict(os.environ)
+    if (REPO / "node_modules").is_dir():
+        env.setdefault("CCG_NODE_MODULES", str(REPO / "node_modules"))
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_book.py"), "--book", str(book), "--jobs", "2", *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    log = result.stdout + "\n--- stderr ---\n" + result.stderr
+    return result.returncode, set(EXECUTED.findall(result.stdout)), log
+
+
+def shown(book: Path, name: str) -> list[str]:
+    """Return the glued numbers shown in bold on a built probe page."""
+    html = (book / "_build" / "html" / "chapters" / f"{name}.html").read_text(encoding="utf-8")
+    return re.findall(r'<strong><span class="pasted-text">(\d+)</span></strong>', html)
+
+
+@pytest.fixture(scope="module")
+def probe_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the book whose contents are the probe chapters, built once (cold, 2 processes)."""
+    book = tmp_path_factory.mktemp("rebuild") / "book"
+    shutil.copytree(REPO, book, ignore=IGNORE)
+    (book / "_toc.yml").write_text(TOC, encoding="utf-8")
+    shutil.rmtree(book / "data" / "cases", ignore_errors=True)  # no generated case pages in this book
+    for name, text in PAGES.items():
+        (book / "chapters" / f"{name}.md").write_text(text, encoding="utf-8")
+    (book / "data" / "probe").mkdir()
+    (book / "data" / "probe" / "value.csv").write_text("value\n41\n", encoding="utf-8")
+    (book / "src" / "ccg_leadership" / "rebuild_probe.py").write_text(PROBE_MODULE, encoding="utf-8")
+    status, executed, log = build(book)
+    assert status == 0, log[-4000:]
+    assert executed == {
+        "chapters/probe-value",
+        "chapters/probe-study",
+        "chapters/probe-listing",
+        "chapters/probe-plain",
+    }
+    assert shown(book, "probe-value") == ["41"]
+    return book
+
+
+def test_nothing_changed_nothing_reexecutes(probe_book: Path) -> None:
+    status, executed, log = build(probe_book, "--force")  # Sphinx runs and checks every fingerprint
+    assert status == 0, log[-4000:]
+    assert executed == set()
+    status, executed, log = build(probe_book)  # the driver's no-change shortcut
+    assert status == 0 and executed == set()
+    assert "Sphinx not run" in log
+
+
+def test_data_edit_reexecutes_exactly_its_readers(probe_book: Path) -> None:
+    (probe_book / "data" / "probe" / "value.csv").write_text("value\n57\n", encoding="utf-8")
+    status, executed, log = build(probe_book)
+    assert status == 0, log[-4000:]
+    assert executed == {"chapters/probe-value"}
+    assert shown(probe_book, "probe-value") == ["57"]
+
+
+def test_new_file_in_a_listed_folder_reexecutes_the_lister(probe_book: Path) -> None:
+    (probe_book / "data" / "probe" / "notes.md").write_text("A second file.\n", encoding="utf-8")
+    status, executed, log = build(probe_book)
+    assert status == 0, log[-4000:]
+    assert executed == {"chapters/probe-listing"}
+    assert shown(probe_book, "probe-listing") == ["2"]
+
+
+def test_helper_module_edit_reexecutes_exactly_its_importers(probe_book: Path) -> None:
+    module = probe_book / "src" / "ccg_leadership" / "rebuild_probe.py"
+    module.write_text(
+        module.read_text(encoding="utf-8").replace("OFFSET = 0", "OFFSET = 1000"), encoding="utf-8"
+    )
+    status, executed, log = build(probe_book)
+    assert status == 0, log[-4000:]
+    assert executed == {"chapters/probe-value"}
+    assert shown(probe_book, "probe-value") == ["1057"]
+
+    study = probe_book / "src" / "ccg_leadership" / "study.py"
+    study.write_text(
+        study.read_text(encoding="utf-8") + "\n# an edit to the study helpers\n", encoding="utf-8"
+    )
+    status, executed, log = build(probe_book)
+    assert status == 0, log[-4000:]
+    assert executed == {"chapters/probe-study"}
+
+
+def test_parallel_build_stays_strict(probe_book: Path) -> None:
+    # --all re-reads every page (six, more than Sphinx's threshold of five for a parallel read)
+    plain = probe_book / "chapters" / "probe-plain.md"
+    plain.write_text(PAGES["probe-plain"] + "\nSee {ref}`no-such-label-anywhere`.\n", encoding="utf-8")
+    status, executed, log = build(probe_book, "--all")
+    assert status != 0, "an unresolved reference (a warning) must fail the parallel build"
+    assert "doing serial read" not in log
+    assert "no-such-label-anywhere" in log
+    plain.write_text(PAGES["probe-plain"], encoding="utf-8")
+
+    study = probe_book / "chapters" / "probe-study.md"
+    study.write_text(PAGES["probe-study"] + cell('raise ValueError("probe cell failure")'), encoding="utf-8")
+    status, executed, log = build(probe_book, "--all")
+    assert status != 0, "a failing cell must fail the parallel build"
+    assert "doing serial read" not in log
+    assert "probe cell failure" in log
+
+
+def test_fingerprint_reuses_the_recorded_one_until_a_recorded_file_changes(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    source = tmp_path / "data" / "a.csv"
+    source.write_text("x\n1\n", encoding="utf-8")
+    record = {
+        "fingerprint": "all-previous",
+        "files": {"data/a.csv": dependencies.file_hash(source)},
+        "folders": {"data": dependencies.listing_hash(tmp_path / "data")},
+    }
+    assert dependencies.fingerprint(tmp_path, record) == "all-previous"
+    source.write_text("x\n2\n", encoding="utf-8")
+    changed = dependencies.fingerprint(tmp_path, record)
+    assert changed.startswith("rec-") and changed != "all-previous"
+    source.write_text("x\n1\n", encoding="utf-8")
+    (tmp_path / "data" / "b.csv").write_text("x\n3\n", encoding="utf-8")  # folder listing changed
+    assert dependencies.fingerprint(tmp_path, record) not in {"all-previous", changed}
+
+
+def test_conservative_fingerprint_is_deterministic_and_content_based(tmp_path: Path) -> None:
+    books = []
+    for name in ("one", "two"):
+        book = tmp_path / name
+        (book / "src" / "pkg").mkdir(parents=True)
+        (book / "data").mkdir()
+        (book / "src" / "pkg" / "m.py").write_text("X = 1\n", encoding="utf-8")
+        (book / "data" / "d.csv").write_text("a\n1\n", encoding="utf-8")
+        books.append(book)
+    first, second = (dependencies.fingerprint(book, None) for book in books)
+    assert first == second and first.startswith("all-")
+    (books[1] / "data" / "d.csv").write_text("a\n2\n", encoding="utf-8")
+    assert dependencies.fingerprint(books[1], None) != first
