@@ -407,8 +407,13 @@ def register_html(records: CaseRecords, page_prefix: str = "cases/") -> str:
     body = []
     for (record, _), (case, row) in zip(records.values.iterrows(), table.iterrows(), strict=True):
         link = f'<a href="{page_prefix}{record}.html">{html.escape(str(case))}</a>'
-        cells = "".join(f"<td>{html.escape(str(v))}</td>" for v in row)
-        body.append(f'<tr><th scope="row">{link}</th>{cells}</tr>')
+        cells = "".join(
+            f'<td style="white-space: nowrap">{html.escape(str(v))}</td>'
+            if column == "CCG"
+            else f"<td>{html.escape(str(v))}</td>"
+            for column, v in row.items()
+        )
+        body.append(f'<tr><th scope="row" style="white-space: nowrap">{link}</th>{cells}</tr>')
     label = (
         f'<p class="table-provenance"><em>Provenance:</em> {provenance.badge_html("illustrative")} '
         "Every cell is an editors' placeholder except those marked 'reported' with a source id.</p>"
