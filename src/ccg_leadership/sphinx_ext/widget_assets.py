@@ -21,12 +21,18 @@ ASSETS: dict[str, str] = {
 }
 FONT_GLOB = "@jupyter-widgets/html-manager/dist/*.woff*"  # icon fonts the widget CSS refers to
 TARGET = Path("_static") / "widgets"
-# RequireJS reads a global ``require`` object defined before it loads as its configuration. Mapping the
-# manager's module path to this folder makes its icon fonts load from here (same origin), not from a
-# path relative to each page.
-REQUIRE_CONFIG = """var require = {paths: {"@jupyter-widgets/html-manager/dist":
-  new URL(".", document.currentScript.src).href.replace(/\\/$/, "")}};
-"""
+# RequireJS reads a global ``require`` object defined before it loads as its configuration. The
+# bundled widget modules compute their webpack public path (where their icon fonts live) from their own
+# module URL, which by default is relative to each page. Mapping every bundled module into this folder
+# makes the fonts load from here (same origin, copied below), whatever the page's depth.
+BUNDLED_MODULES = ("base", "base7", "controls", "controls7", "html-manager")
+REQUIRE_CONFIG = """var require = (function () {
+  var here = new URL(".", document.currentScript.src).href.replace(/\\/$/, "");
+  var paths = {"@jupyter-widgets/html-manager/dist": here};
+  %s.forEach(function (name) { paths["@jupyter-widgets/" + name] = here + "/" + name; });
+  return {paths: paths};
+})();
+""" % ("[" + ", ".join(f'"{m}"' for m in BUNDLED_MODULES) + "]")
 
 
 def node_modules(srcdir: Path) -> Path:

@@ -1,0 +1,274 @@
+"""The survey explorer: pick an item, a wave and a breakdown; see the chart and its table.
+
+Two faces, one set of views:
+
+- ``static_explorer(views)`` for the published site, which has no kernel. Every view is computed at
+  build time; three dropdowns are linked in the browser (``jslink``) to nested ``Stack`` widgets, so
+  choosing an option only switches which precomputed view is visible. Nothing runs in Python there.
+- ``live_explorer(views)`` for a Jupyter session: the same dropdowns with real Python callbacks.
+
+A view's HTML is a table whose rows carry a bar (the chart) and the numbers (the table), so the chart
+always has its text alternative beside it and colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ipywidgets
+    import pandas as pd
+
+STYLE = """<style>
+.ccg-view {max-width: 46rem}
+.ccg-view table {border-collapse: collapse; width: 100%; font-size: 0.92rem}
+.ccg-view caption {text-align: left; font-weight: 600; padding-bottom: 0.3rem}
+.ccg-view th, .ccg-view td {padding: 0.25rem 0.5rem; border-bottom: 1px solid var(--pst-color-border, #ccc);
+  text-align: left; vertical-align: middle}
+.ccg-view td.num {text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums}
+.ccg-bar {height: 0.9rem; background: var(--pst-color-primary, #12436D); min-width: 1px}
+.ccg-bar-cell {width: 40%}
+.ccg-view .ccg-note, .ccg-view .ccg-sub {font-size: 0.85rem; font-weight: normal}
+.ccg-view td .ccg-bar {margin-top: 2px}
+</style>"""
+
+
+@dataclass(frozen=True)
+class View:
+    """One precomputed view of the explorer: which selection it answers and its HTML."""
+
+    item: str
+    item_label: str
+    wave: str
+    breakdown: str
+    html: str
+
+
+def _caption(title: str, subtitle: str, provenance: str) -> str:
+    from .provenance import badge_html
+
+    return (
+        f'<caption>{html.escape(title)}<br><span class="ccg-sub">{html.escape(subtitle)}</span> '
+        f"{badge_html(provenance)}</caption>"
+    )
+
+
+def _bar(share: float | None) -> str:
+    width = 0.0 if share is None else max(0.0, min(100.0, float(share)))
+    return f'<div class="ccg-bar" style="width:{width:.1f}%" aria-hidden="true"></div>'
+
+
+def _pct(value: object) -> str:
+    return "" if value is None or value != value else f"{float(value):.0f}"
+
+
+def options_view_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
+    """Render one wave's answer distribution (rows = options) as a table with a bar per row.
+
+    ``frame`` is ``stats.distribution(item, wave)``: every number is printed as text beside its bar,
+    and a row whose share equals a published figure is marked as reported.
+    """
+    body = []
+    for row in frame.itertuples():
+        interval = "" if row.low is None else f"{_pct(row.low)}–{_pct(row.high)}"
+        source = "reported" if row.provenance == "reported" else "computed"
+        body.append(
+            f'<tr><th scope="row">{html.escape(str(row.label))}</th>'
+            f'<td class="ccg-bar-cell">{_bar(row.share)}</td>'
+            f'<td class="num">{html.escape(str(row.share_display))}%</td>'
+            f'<td class="num">{interval}</td>'
+            f'<td class="num">{html.escape(str(row.count_display))} / {int(row.n)}</td>'
+            f"<td>{source}</td></tr>"
+        )
+    overall = "reported" if (frame["provenance"] == "reported").all() else "derived"
+    return (
+        f'<div class="ccg-view"><table>{_caption(title, subtitle, overall)}'
+        '<thead><tr><th scope="col">Answer</th><th scope="col">Bar</th><th scope="col">Share</th>'
+        '<th scope="col">95% interval (Wilson)</th><th scope="col">Count / base</th>'
+        '<th scope="col">Value</th></tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def role_matrix_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
+    """Render one wave's answers by role (rows = roles, columns = options) with a bar in each cell.
+
+    ``frame`` is ``stats.distribution(item, wave, by="role")``, already disclosure-controlled:
+    suppressed cells show ``[c]`` and shares on small bases ``[x]``, and no bar.
+    """
+    labels = list(dict.fromkeys(frame["label"]))
+    head = "".join(f'<th scope="col">{html.escape(str(label))}</th>' for label in labels)
+    body = []
+    for role_label, group in frame.groupby("role_label", sort=False):
+        cells = []
+        for row in group.itertuples():
+            shown = str(row.share_display)
+            text = shown if shown.startswith("[") else f"{shown}%"
+            cells.append(f'<td class="num">{html.escape(text)}{_bar(row.share)}</td>')
+        body.append(
+            f'<tr><th scope="row">{html.escape(str(role_label))}</th>'
+            f'<td class="num">{int(group["n"].iloc[0])}</td>{"".join(cells)}</tr>'
+        )
+    return (
+        f'<div class="ccg-view"><table>{_caption(title, subtitle, "derived")}'
+        f'<thead><tr><th scope="col">Role</th><th scope="col">Base</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+        '<p class="ccg-note">[c] count of 1 to 4, or needed to protect one (suppressed); '
+        "[x] base below 10, no share shown. Shares are of each role's answers.</p></div>"
+    )
+
+
+BREAKDOWNS: tuple[str, ...] = ("All respondents", "By role")
+
+
+def survey_views(root: Path | None = None) -> list[View]:
+    """Compute every explorer view (item x wave x breakdown) from the respondent data."""
+    from . import stats, survey
+
+    views = []
+    catalogue = survey.items(root)
+    waves = sorted(int(w) for w in survey.load_responses(root)["wave"].unique())
+    for item, meta in catalogue.iterrows():
+        label = f"{meta['theme']}: {meta['question']}"
+        for wave in waves:
+            overall = stats.distribution(item, wave, root=root)
+            n = int(overall["n"].iloc[0]) if len(overall) else 0
+            subtitle = (
+                f"{wave} survey, n = {n} answering; Wilson 95% intervals; computed from reconstructed "
+                "respondent data (sample sizes assumed)."
+            )
+            views.append(
+                View(
+                    item,
+                    label,
+                    str(wave),
+                    BREAKDOWNS[0],
+                    options_view_html(overall, str(meta["question"]), subtitle),
+                )
+            )
+            roles = stats.distribution(item, wave, by="role", root=root)
+            views.append(
+                View(
+                    item,
+                    label,
+                    str(wave),
+                    BREAKDOWNS[1],
+                    role_matrix_html(
+                        roles,
+                        str(meta["question"]),
+                        f"{wave} survey by governing-body role; disclosure control applied; computed from "
+                        "reconstructed respondent data (sample sizes and role mix assumed).",
+                    ),
+                )
+            )
+    return views
+
+
+def _axes(views: list[View]) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """Return the distinct (item, label) pairs, waves and breakdowns, in first-seen order."""
+    items = list(dict.fromkeys((v.item, v.item_label) for v in views))
+    waves = list(dict.fromkeys(v.wave for v in views))
+    breakdowns = list(dict.fromkeys(v.breakdown for v in views))
+    return items, waves, breakdowns
+
+
+def _lookup(views: list[View]) -> dict[tuple[str, str, str], View]:
+    return {(v.item, v.wave, v.breakdown): v for v in views}
+
+
+def missing_view_html(item_label: str, wave: str, breakdown: str) -> str:
+    """HTML for a combination that has no data (e.g. an item asked in one wave only)."""
+    return (
+        f'<div class="ccg-view"><p><strong>{html.escape(item_label)}</strong>: no data for '
+        f"{html.escape(wave)} ({html.escape(breakdown)}). The item was not asked in that wave.</p></div>"
+    )
+
+
+def _controls(views: list[View]) -> tuple[ipywidgets.Dropdown, ipywidgets.Dropdown, ipywidgets.Dropdown]:
+    import ipywidgets as w
+
+    items, waves, breakdowns = _axes(views)
+    layout = w.Layout(width="auto", max_width="100%")
+    style = {"description_width": "initial"}
+    item = w.Dropdown(
+        options=[(label, i) for i, (_, label) in enumerate(items)],
+        value=0,
+        description="Survey item",
+        layout=layout,
+        style=style,
+    )
+    wave = w.Dropdown(
+        options=[(label, i) for i, label in enumerate(waves)],
+        value=0,
+        description="Wave",
+        layout=layout,
+        style=style,
+    )
+    breakdown = w.Dropdown(
+        options=[(label, i) for i, label in enumerate(breakdowns)],
+        value=0,
+        description="Breakdown",
+        layout=layout,
+        style=style,
+    )
+    return item, wave, breakdown
+
+
+def _control_panel(item: ipywidgets.Dropdown, wave: ipywidgets.Dropdown, breakdown: ipywidgets.Dropdown):
+    """Lay the controls out: the (long) item menu on its own row, wave and breakdown below it."""
+    import ipywidgets as w
+
+    return w.VBox([item, w.HBox([wave, breakdown])])
+
+
+def static_explorer(views: list[View]) -> ipywidgets.VBox:
+    """Return a kernel-free explorer: dropdowns ``jslink``-ed to nested Stacks of precomputed views."""
+    import ipywidgets as w
+
+    items, waves, breakdowns = _axes(views)
+    lookup = _lookup(views)
+    item_dd, wave_dd, breakdown_dd = _controls(views)
+    outer = []
+    for item, label in items:
+        middle = []
+        for wave in waves:
+            inner = [
+                w.HTML(
+                    lookup[(item, wave, b)].html
+                    if (item, wave, b) in lookup
+                    else missing_view_html(label, wave, b)
+                )
+                for b in breakdowns
+            ]
+            stack = w.Stack(inner, selected_index=0)
+            w.jslink((breakdown_dd, "index"), (stack, "selected_index"))
+            middle.append(stack)
+        stack = w.Stack(middle, selected_index=0)
+        w.jslink((wave_dd, "index"), (stack, "selected_index"))
+        outer.append(stack)
+    views_stack = w.Stack(outer, selected_index=0)
+    w.jslink((item_dd, "index"), (views_stack, "selected_index"))
+    return w.VBox([w.HTML(STYLE), _control_panel(item_dd, wave_dd, breakdown_dd), views_stack])
+
+
+def live_explorer(views: list[View]) -> ipywidgets.VBox:
+    """Return the same explorer driven by Python callbacks (needs a running kernel)."""
+    import ipywidgets as w
+
+    items, waves, breakdowns = _axes(views)
+    lookup = _lookup(views)
+    item_dd, wave_dd, breakdown_dd = _controls(views)
+    shown = w.HTML()
+
+    def update(_change: object = None) -> None:
+        item, label = items[item_dd.index]
+        key = (item, waves[wave_dd.index], breakdowns[breakdown_dd.index])
+        shown.value = lookup[key].html if key in lookup else missing_view_html(label, *key[1:])
+
+    for control in (item_dd, wave_dd, breakdown_dd):
+        control.observe(update, names="index")
+    update()
+    return w.VBox([w.HTML(STYLE), _control_panel(item_dd, wave_dd, breakdown_dd), shown])

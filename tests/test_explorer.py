@@ -1,0 +1,96 @@
+"""The survey explorer: every view is computed, correct against the statistics, and switchable."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+
+from ccg_leadership import explorer, stats, survey
+
+
+@cache
+def views() -> tuple[explorer.View, ...]:
+    return tuple(explorer.survey_views())
+
+
+def cell_texts(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", html)]
+
+
+def test_every_item_wave_and_breakdown_has_a_view() -> None:
+    items = list(survey.items().index)
+    waves = sorted(survey.respondents_per_wave())
+    keys = {(v.item, v.wave, v.breakdown) for v in views()}
+    expected = {(i, str(w), b) for i in items for w in waves for b in explorer.BREAKDOWNS}
+    assert keys == expected
+    assert len(views()) == len(items) * len(waves) * 2
+
+
+def test_overall_view_prints_the_distribution_and_marks_published_values() -> None:
+    view = next(
+        v for v in views() if (v.item, v.wave, v.breakdown) == ("vision_setter", "2016", "All respondents")
+    )
+    table = stats.distribution("vision_setter", 2016)
+    texts = cell_texts(view.html)
+    for row in table.itertuples():
+        assert f"{row.share_display}%" in texts
+        assert f"{row.count_display} / {row.n}" in texts
+    # the 54 % "both equally" share is a published figure, so that row says so (fact sheet Q2)
+    both = re.search(r"Managers and clinicians equally</th>(.*?)</tr>", view.html).group(1)
+    assert ">54%<" in both and ">reported<" in both
+    mainly = re.search(r"Mainly managers</th>(.*?)</tr>", view.html).group(1)
+    assert ">computed<" in mainly
+
+
+def test_role_view_shows_suppression_markers_and_no_suppressed_share() -> None:
+    table = stats.distribution("plans_exceed_change", 2016, by="role")
+    suppressed = table[table["suppressed"] != ""]
+    assert len(suppressed) > 0, "the fixture item should have suppressed cells"
+    view = next(
+        v for v in views() if (v.item, v.wave, v.breakdown) == ("plans_exceed_change", "2016", "By role")
+    )
+    for role_label, group in table.groupby("role_label", sort=False):
+        row_html = re.search(re.escape(role_label) + r"</th>(.*?)</tr>", view.html).group(1)
+        shown = cell_texts(row_html)[1:]  # first cell is the base
+        expected = [d if str(d).startswith("[") else f"{d}%" for d in group["share_display"]]
+        assert shown == expected, role_label
+        # a suppressed cell has no bar width that would reveal its share
+        for cell, supp in zip(
+            re.findall(r"<td[^>]*>.*?</td>", row_html)[1:], group["suppressed"], strict=True
+        ):
+            if supp:
+                assert "width:0.0%" in cell
+
+
+def test_live_explorer_switches_view_through_real_callbacks() -> None:
+    pytest.importorskip("ipywidgets")
+    box = explorer.live_explorer(list(views()))
+    panel, shown = box.children[1], box.children[2]
+    item_dd, (wave_dd, breakdown_dd) = panel.children[0], panel.children[1].children
+    items = list(dict.fromkeys(v.item for v in views()))
+    lookup = {(v.item, v.wave, v.breakdown): v.html for v in views()}
+    assert shown.value == lookup[(items[0], "2014", "All respondents")]
+    item_dd.index = items.index("collaboration_builder")
+    wave_dd.index = 1
+    breakdown_dd.index = 1
+    assert shown.value == lookup[("collaboration_builder", "2016", "By role")]
+
+
+def test_static_explorer_nests_one_stack_per_selection_level() -> None:
+    box = explorer.static_explorer(list(views()))
+    outer = box.children[2]
+    items = list(dict.fromkeys(v.item for v in views()))
+    assert len(outer.children) == len(items)
+    for middle in outer.children:
+        assert len(middle.children) == 2  # waves
+        for inner in middle.children:
+            assert len(inner.children) == len(explorer.BREAKDOWNS)
+    first = outer.children[0].children[0].children[0].value
+    assert first == next(v.html for v in views() if v.item == items[0])
+
+
+def test_missing_combination_says_so() -> None:
+    text = explorer.missing_view_html("Some item", "2014", "By role")
+    assert "not asked" in text and "2014" in text
