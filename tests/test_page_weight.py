@@ -1,0 +1,163 @@
+"""Page-weight budget: the bytes a reader downloads to see each page of the ToC.
+
+Weight of a page = its HTML + every script and stylesheet it links (with CSS ``@import`` followed) +
+its images + the web fonts its stylesheets declare (first ``src`` of each ``@font-face``, the woff2 the
+browser picks). It is an upper bound of a cold first visit: fonts are counted even if no glyph on the
+page needs them, and nothing is assumed cached. Source maps are not counted (only developer tools
+fetch them).
+
+Budget: 1.5 MB per page. Why: a chapter is mostly text plus a few PNG charts (about 100-200 kB each
+at 200 dpi); 1.5 MB keeps a page usable on a slow mobile connection (about 4 s at 3 Mbit/s) and leaves
+room for a few charts on top of the theme's fixed cost (about 1.07 MB measured: CSS, Bootstrap, icon
+fonts, search index) once its unused 1.4 MB fontawesome.js is dropped (``_templates/layout.html``).
+A page that must load more (an interactive widget bundle) has to be listed in ``OVER_BUDGET`` with its
+own limit and reason.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.book
+
+REPO = Path(__file__).resolve().parents[1]
+BUDGET = 1_500_000  # bytes per page
+# {page: (limit in bytes, reason)} for pages allowed above BUDGET. Empty today.
+OVER_BUDGET: dict[str, tuple[int, str]] = {}
+
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
+CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]([^'"]+)['"]""")
+FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}")
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self.images: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "script" and a.get("src"):
+            self.scripts.append(a["src"])
+        elif tag == "link" and "stylesheet" in a.get("rel", "").split() and a.get("href"):
+            self.styles.append(a["href"])
+        elif tag == "link" and a.get("rel") == "preload" and a.get("href"):
+            self.scripts.append(a["href"])
+        elif tag == "img" and a.get("src"):
+            self.images.append(a["src"])
+
+
+def _local(base: Path, url: str) -> Path | None:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    return (base.parent / unquote(parts.path)).resolve()
+
+
+def _stylesheet_files(css: Path, seen: set[Path]) -> None:
+    """Add ``css``, its @imports and its @font-face files (first src only) to ``seen``."""
+    if css in seen or not css.is_file():
+        return
+    seen.add(css)
+    text = css.read_text(encoding="utf-8", errors="replace")
+    for target in CSS_IMPORT.findall(text):
+        path = _local(css, target)
+        if path is not None:
+            _stylesheet_files(path, seen)
+    for block in FONT_FACE.findall(text):
+        first = CSS_URL.search(block)
+        path = _local(css, first.group(1)) if first else None
+        if path is not None and path.is_file():
+            seen.add(path)
+
+
+def page_files(html: Path) -> set[Path]:
+    """Every local file a browser needs to show ``html`` (see the module docstring)."""
+    parser = _Assets()
+    parser.feed(html.read_text(encoding="utf-8"))
+    files = {html.resolve()}
+    for url in parser.scripts + parser.images:
+        path = _local(html, url)
+        if path is not None and path.is_file():
+            files.add(path)
+    for url in parser.styles:
+        path = _local(html, url)
+        if path is not None:
+            _stylesheet_files(path, files)
+    return files
+
+
+def page_weight(html: Path) -> int:
+    return sum(p.stat().st_size for p in page_files(html))
+
+
+def toc_pages(book: Path = REPO) -> list[str]:
+    """Every ToC document of ``book`` (the repository by default), without suffix."""
+    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                pages.append(str(entry["file"]).removesuffix(".md"))
+            walk(entry.get("sections", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    walk(toc.get("chapters", []))
+    return pages
+
+
+def test_weight_counts_html_scripts_css_imports_fonts_and_images(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "a.css").write_text('@import "b.css"; body{}', encoding="utf-8")
+    (tmp_path / "s" / "b.css").write_text(
+        '@font-face{src:url(f.woff2) format("woff2"),url(f.ttf) format("truetype")}', encoding="utf-8"
+    )
+    (tmp_path / "s" / "f.woff2").write_bytes(b"x" * 1000)
+    (tmp_path / "s" / "f.ttf").write_bytes(b"x" * 5000)
+    (tmp_path / "s" / "j.js").write_bytes(b"x" * 300)
+    (tmp_path / "i.png").write_bytes(b"x" * 70)
+    html = tmp_path / "p.html"
+    html.write_text(
+        '<link rel="stylesheet" href="s/a.css?v=1"><script src="s/j.js"></script><img src="i.png">'
+        '<script src="https://cdn.example/x.js"></script>',
+        encoding="utf-8",
+    )
+    expected = (
+        sum(p.stat().st_size for p in (html, tmp_path / "s" / "a.css", tmp_path / "s" / "b.css")) + 1370
+    )
+    assert page_weight(html) == expected
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_page_weight_within_budget(
+    site: Path, built_book: Path, page: str, record_property: pytest.RecordProperty
+) -> None:
+    if page not in toc_pages(built_book):
+        pytest.skip(f"{page} was added to _toc.yml after this session's build copy was taken")
+    html = site / f"{page}.html"
+    weight = page_weight(html)
+    record_property("bytes", weight)
+    print(f"page weight {page}: {weight} bytes")
+    limit, reason = OVER_BUDGET.get(page, (BUDGET, "default budget"))
+    biggest = sorted(page_files(html), key=lambda p: -p.stat().st_size)[:5]
+    assert weight <= limit, f"{page}: {weight:,} bytes > {limit:,} ({reason}); largest files: " + ", ".join(
+        f"{p.name} {p.stat().st_size:,}" for p in biggest
+    )
+
+
+def test_unused_theme_assets_are_not_loaded(site: Path, built_book: Path) -> None:
+    """The fixes that keep pages light stay in place: no fontawesome.js, no sphinx-thebe."""
+    for page in toc_pages(built_book):
+        names = {p.name for p in page_files(site / f"{page}.html")}
+        assert "fontawesome.js" not in names, page
+        assert not any("thebe" in n for n in names), page

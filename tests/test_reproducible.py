@@ -1,0 +1,136 @@
+"""Reproducible build: a second clean build, of a copy in another directory, gives the same site.
+
+Compared byte for byte: every HTML page and every image (figures and any other PNG/SVG/JPEG) of the
+session build (``built_book``) and of a fresh build of a fresh copy, made from scratch (no execution
+cache, no doctrees) in a directory with a different path, so that leaked absolute paths show up too.
+
+What makes the build deterministic (see scripts/build_book.py and ccg_leadership.style): a fixed
+``SOURCE_DATE_EPOCH`` (dates Sphinx prints), ``PYTHONHASHSEED=0`` (set ordering), seeded random
+generation in the data reconstruction, content-hashed image names, matplotlib PNGs without a time
+stamp and SVGs with a fixed ``svg.hashsalt``.
+
+What cannot be made identical, and is masked before comparing (and only there):
+- the execution-status table (``{nb-exec-table}``, Appendix D) reports when each notebook was executed
+  and how long it took; those are facts about a particular build, different every time by design.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.util
+import re
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+pytestmark = pytest.mark.book
+
+
+def _root_conftest() -> ModuleType:
+    """``tests/conftest.py`` loaded by path: ``conftest`` is not a unique module name in this suite."""
+    name = "ccg_tests_root_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("conftest.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+build = _root_conftest().build
+
+COMPARED_SUFFIXES = {".html", ".png", ".svg", ".jpg", ".jpeg", ".gif"}
+_EXEC_TABLE = re.compile(r"<table[^>]*>(?:(?!</table>).)*Run Time \(s\)(?:(?!</table>).)*</table>", re.S)
+_TIMESTAMP = re.compile(r"<td><p>\d{4}-\d\d-\d\d \d\d:\d\d</p></td>")
+_SECONDS = re.compile(r"<td><p>\d+(?:\.\d+)?</p></td>")
+
+
+def mask_build_facts(html: str) -> str:
+    """Blank the per-build timestamps and run times of execution-status tables."""
+
+    def one(match: re.Match[str]) -> str:
+        table = _TIMESTAMP.sub("<td><p>[executed at]</p></td>", match.group(0))
+        return _SECONDS.sub("<td><p>[seconds]</p></td>", table)
+
+    return _EXEC_TABLE.sub(one, html)
+
+
+def site_files(site: Path) -> dict[str, Path]:
+    """Compared files of a built site, keyed by path relative to the site root."""
+    return {
+        str(p.relative_to(site)): p
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+        and p.suffix.lower() in COMPARED_SUFFIXES
+        and "_static" not in p.relative_to(site).parts
+    }
+
+
+def differences(first: Path, second: Path) -> list[str]:
+    """Human-readable differences between two built sites (empty when they are identical)."""
+    a, b = site_files(first), site_files(second)
+    problems = [f"only in the first build: {k}" for k in sorted(a.keys() - b.keys())]
+    problems += [f"only in the second build: {k}" for k in sorted(b.keys() - a.keys())]
+    for key in sorted(a.keys() & b.keys()):
+        left, right = a[key].read_bytes(), b[key].read_bytes()
+        if key.endswith(".html"):
+            left_text = mask_build_facts(left.decode("utf-8"))
+            right_text = mask_build_facts(right.decode("utf-8"))
+            if left_text != right_text:
+                diff = difflib.unified_diff(
+                    left_text.splitlines(), right_text.splitlines(), "first", "second", n=0, lineterm=""
+                )
+                problems.append(f"{key} differs:\n" + "\n".join(list(diff)[:12]))
+        elif left != right:
+            problems.append(f"{key} differs ({len(left)} vs {len(right)} bytes)")
+    return problems
+
+
+def test_mask_hides_only_execution_facts() -> None:
+    table = (
+        "<table><tr><th>Run Time (s)</th></tr><tr><td><p>2026-11-27 16:24</p></td><td><p>7.2</p></td>"
+        "<td><p>cache</p></td></tr></table>"
+    )
+    masked = mask_build_facts(table + "<table><tr><td><p>7.2</p></td></tr></table>")
+    assert "16:24" not in masked and "[seconds]" in masked and "cache" in masked
+    assert masked.endswith("<td><p>7.2</p></td></tr></table>"), "a table without run times was masked"
+
+
+def test_differences_reports_changed_and_missing_files(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for site in (first, second):
+        (site / "_images").mkdir(parents=True)
+        (site / "p.html").write_text("<p>same</p>", encoding="utf-8")
+    (first / "_images" / "f.png").write_bytes(b"1")
+    (second / "_images" / "f.png").write_bytes(b"2")
+    (first / "q.html").write_text("x", encoding="utf-8")
+    found = differences(first, second)
+    assert len(found) == 2 and any("f.png" in f for f in found) and any("q.html" in f for f in found)
+
+
+@pytest.fixture(scope="session")
+def second_build(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session build's sources, copied to a differently named directory and built from scratch.
+
+    Copied from the session's copy (not from the working tree, which may have changed since), without
+    its ``_build``: no execution cache, no doctrees. Read serially (``--jobs 1``) to be independent of
+    process scheduling.
+    """
+    book = tmp_path_factory.mktemp("rebuilt") / "second-copy-of-the-book"
+    shutil.copytree(built_book, book, ignore=shutil.ignore_patterns("_build", "build.log", "__pycache__"))
+    result = build(book, "--all", "--jobs", "1")
+    if result.returncode != 0:
+        pytest.fail(f"second build failed (rc={result.returncode}):\n{result.stderr[-3000:]}")
+    return book / "_build" / "html"
+
+
+def test_two_clean_builds_are_identical(site: Path, second_build: Path) -> None:
+    problems = differences(site, second_build)
+    assert not problems, f"{len(problems)} differences between two clean builds:\n" + "\n\n".join(
+        problems[:20]
+    )
+    assert site_files(site), "nothing was compared"
