@@ -12,12 +12,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported lazily: matplotlib costs start-up time
+    from collections.abc import Sequence
+
     from matplotlib.figure import Figure
 
 # UK Government Analysis Function categorical palette (accessible order; >= 3:1 between neighbours
 # when used in this order on white, see tests/test_style.py).
 PALETTE: tuple[str, ...] = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 NEUTRAL = "#BFBFBF"
+# Diverging palette for five-point scales, from the lowest point (1) to the highest (5). The middle
+# point is NEUTRAL and is meant to be drawn apart from the others (its own panel), so the stacked
+# neighbours are 1-2 and 4-5, each >= 3:1 apart; 2 and 4 meet only across the chart's zero line.
+DIVERGING_5: tuple[str, ...] = ("#8A3B0E", "#F5B48A", NEUTRAL, "#9DC3E6", "#12436D")
 TEXT = "#0B0C0C"
 FONT_FAMILY = "DejaVu Sans"
 DPI = 200  # high-DPI PNG; pages scale it down to the column width
@@ -56,13 +62,34 @@ def apply() -> None:
     matplotlib.rcParams.update(rc_params())
 
 
-def new_figure(width: float = 7.5, height: float = 3.6) -> tuple[Figure, object]:
-    """Return a styled (figure, axes) pair in inches."""
+def new_figure(
+    width: float = 7.5, height: float = 3.6, ncols: int = 1, width_ratios: Sequence[float] | None = None
+) -> tuple[Figure, object]:
+    """Return a styled (figure, axes) pair in inches; with ``ncols`` > 1 the axes come as an array."""
     apply()
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    fig, ax = plt.subplots(1, ncols, figsize=(width, height), layout="constrained", width_ratios=width_ratios)
     return fig, ax
+
+
+def relative_luminance(colour: str) -> float:
+    """Return the WCAG relative luminance of a colour (any matplotlib colour spec)."""
+    from matplotlib.colors import to_rgb
+
+    channels = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """Return the WCAG contrast ratio of two colours (1 to 21)."""
+    low, high = sorted((relative_luminance(first), relative_luminance(second)))
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_colour_on(fill: str) -> str:
+    """Return white or the house text colour, whichever contrasts more with ``fill``."""
+    return "white" if contrast_ratio(fill, "white") >= contrast_ratio(fill, TEXT) else TEXT
 
 
 def headline(fig: Figure, title: str, subtitle: str = "") -> None:
