@@ -510,12 +510,17 @@ def themes_table(kind: str, root: Path | None = None) -> pd.DataFrame:
 
 
 def table_html(frame: pd.DataFrame, kind: str, note: str = "", css_class: str = "") -> str:
-    """Return ``frame`` as an HTML table preceded by its provenance badge and an optional note."""
+    """Return ``frame`` as an HTML table preceded by its provenance badge and an optional note.
+
+    A named index becomes the first, labelled column (so no header cell is left empty).
+    """
     import html
 
     label = f'<p class="table-provenance"><em>Provenance:</em> {provenance.badge_html(kind)}'
     label += f" {html.escape(note)}</p>" if note else "</p>"
-    table = frame.to_html(classes=f"table {css_class}".strip(), border=0, escape=True, index_names=False)
+    named = frame.index.name is not None
+    shown = frame.reset_index() if named else frame
+    table = shown.to_html(classes=f"table {css_class}".strip(), border=0, escape=True, index=not named)
     return label + table
 
 
