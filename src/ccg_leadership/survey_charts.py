@@ -569,7 +569,8 @@ def option_shares(
             capsize=3,
             elinewidth=1,
         )
-        ax.text(row["high"] + 1.5, y, pct(row["share"]), va="center", fontsize=9, fontweight="bold")
+        note = " (reported)" if row["provenance"] == "reported" else ""
+        ax.text(row["high"] + 1.5, y, pct(row["share"]) + note, va="center", fontsize=9, fontweight="bold")
     ax.set_yticks(ys, list(data["label"]))
     ax.set_xlim(0, 75)
     ax.set_xlabel(f"% of {population_name(population)}")
