@@ -201,5 +201,5 @@ def test_distribution_table_uses_display_values_for_hidden_cells() -> None:
     table = survey_tables.distribution_table("workload_impedes_engagement", 2016, "gp_member")
     hidden = table[table["Count"] == "[c]"]
     assert len(hidden) >= 2
-    assert (hidden["Share %"] == "[c]").all() and (hidden["95% interval (Wilson)"] == "[c]").all()
+    assert (hidden["Share %"] == "[c]").all() and (hidden["95% CI (Wilson)"] == "[c]").all()
     assert stats.share_by_wave("workload_impedes_engagement", 1, "gp_member").loc[2016, "share"] is None

@@ -56,7 +56,7 @@ def _reader_rows(frame: pd.DataFrame, label_columns: dict[str, str]) -> pd.DataF
                 "Base n": int(row["n"]),
                 "Count": row["count_display"],
                 "Share %": _share_text(row["share"], row["share_display"]),
-                "95% interval (Wilson)": _interval_text(row["low"], row["high"], row["share_display"]),
+                "95% CI (Wilson)": _interval_text(row["low"], row["high"], row["share_display"]),
                 "Provenance": provenance.label(row["provenance"]),
             }
         )
@@ -121,7 +121,7 @@ def change_table(items: dict[str, str], category: str, root: Path | None = None)
                 f"{change.second} provenance": provenance.label(shares.loc[change.second, "provenance"]),
                 "Change (points)": f"{change.difference:+.1f}",
                 "95% interval (Newcombe)": f"{change.low:+.1f} to {change.high:+.1f}",
-                "p-value (z-test)": f"{change.p_value:.3f}",
+                "p-value (z-test)": f"{change.p_value:.3f}" if change.p_value >= 0.001 else "< 0.001",
                 "Significant at 5%": "yes" if change.significant else "no",
                 "Provenance of change and test": provenance.label(
                     "derived" if change.provenance == "derived" else change.provenance
@@ -177,7 +177,11 @@ def role_distribution_table(item: str, wave: int = 2016, root: Path | None = Non
 
 
 def table_html(frame: pd.DataFrame, note: str = "", css_class: str = "survey-table") -> str:
-    """Return ``frame`` as an HTML table preceded by provenance badges for the kinds it holds."""
+    """Return ``frame`` as an HTML table preceded by provenance badges for the kinds it holds.
+
+    To keep the table narrow, a column holding one value on every row (of several) is left out and
+    stated once above the table instead; so is a provenance column when all rows share one kind.
+    """
     kinds = []
     columns = [c for c in frame.columns if "rovenance" in str(c)]
     labels = {str(v) for c in columns for v in frame[c]}
@@ -186,13 +190,21 @@ def table_html(frame: pd.DataFrame, note: str = "", css_class: str = "survey-tab
             kinds.append(kind)
     if not kinds:
         kinds = [provenance.Provenance.DERIVED]
+    constant = [c for c in frame.columns if len(frame) > 1 and frame[c].astype(str).nunique() == 1]
     badges = " ".join(provenance.badge_html(k) for k in kinds)
     head = f'<p class="table-provenance"><em>Provenance:</em> {badges}'
     if provenance.Provenance.DERIVED in kinds:
         head += f" {html.escape(WHY_DERIVED)}"
     head += f" {html.escape(note)}</p>" if note else "</p>"
-    table = frame.to_html(classes=f"table {css_class}", border=0, escape=True, index=False)
-    return head + table
+    shared = [
+        f"{html.escape(str(c))}: {html.escape(str(frame[c].iloc[0]))}" for c in constant if c not in columns
+    ]
+    if shared:
+        head += f'<p class="table-constants">Every row: {"; ".join(shared)}.</p>'
+    body = frame.drop(columns=constant).to_html(
+        classes=f"table {css_class}", border=0, escape=True, index=False
+    )
+    return head + f'<div class="pst-scrollable-table-container">{body}</div>'
 
 
 def details_html(summary: str, frame: pd.DataFrame, note: str = "") -> str:
