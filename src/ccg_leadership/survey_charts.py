@@ -40,8 +40,8 @@ ENGAGEMENT_ROWS: tuple[tuple[str, int, str, str], ...] = (
 """Rows of the GP workload and engagement chart (agreement items, GP members beside everyone)."""
 
 FUTURE_ROWS: tuple[tuple[str, int, str, str], ...] = (
-    ("ccg_survival", 2014, "all", "CCGs will still operate in five years"),
-    ("ccg_survival", 2016, "all", "CCGs will still operate in five years"),
+    ("ccg_survival", 2014, "all", "How likely CCGs are to survive"),
+    ("ccg_survival", 2016, "all", "How likely CCGs are to survive"),
     ("commissioning_worth_keeping", 2014, "all", "Commissioning should be kept whatever happens"),
     ("commissioning_worth_keeping", 2016, "all", "Commissioning should be kept whatever happens"),
 )
