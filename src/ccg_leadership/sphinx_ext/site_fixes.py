@@ -11,6 +11,10 @@ Each fix is small, named for what it repairs, and checked by the browser tests i
 - ``label_toctree_toggles``: the theme's sidebar expands a chapter's sections with a ``<summary>`` that
   holds only a chevron icon, so it has no accessible name (axe ``summary-name``, WCAG 4.1.2). Each gets
   an ``aria-label`` naming the chapter whose sections it shows.
+- ``stable_widget_ids``: ipywidgets names each widget model with a random UUID, so a page with
+  widgets differed on every build (tests/test_reproducible.py). The ids in the page's widget state and
+  widget views are renamed, consistently, to ids derived from the page name and the order in which the
+  models appear in the state.
 - ``fix_bibliography_roles``: docutils marks citations ``role="doc-biblioentry"`` inside a
   ``role="list"``; that role is deprecated and breaks the list's required children (axe
   ``aria-required-children``, critical). Entries become ``role="listitem"``.
@@ -21,6 +25,7 @@ draws the same icons from its self-hosted web fonts.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from html import escape as html_escape
 from html import unescape as html_unescape
@@ -42,6 +47,8 @@ _TOGGLE = re.compile(
 )
 _BARE_SUMMARY = re.compile(r"<summary>(?=\s*<span class=\"toctree-toggle\")")
 _TAG = re.compile(r"<[^>]+>")
+WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
+_MODEL_KEY = re.compile(r'"([0-9a-f]{32})":\s*\{\s*"model_name"')
 
 
 def is_thebe_asset(asset: Any) -> bool:
@@ -109,6 +116,24 @@ def _label_toggles_of(generate: Any) -> Any:
     return wrapped
 
 
+def stable_widget_ids(pagename: str, state: str) -> dict[str, str]:
+    """Map each widget model id of a widget-state JSON to an id that depends only on page and order."""
+    mapping: dict[str, str] = {}
+    for model_id in _MODEL_KEY.findall(state):
+        if model_id not in mapping:
+            seed = f"{pagename}:{len(mapping)}".encode()
+            mapping[model_id] = hashlib.sha256(seed).hexdigest()[:32]
+    return mapping
+
+
+def rename_ids(text: str, mapping: dict[str, str]) -> str:
+    """Replace every id of ``mapping`` in ``text`` (one pass, so renamed ids are never renamed again)."""
+    if not mapping:
+        return text
+    pattern = re.compile("|".join(map(re.escape, mapping)))
+    return pattern.sub(lambda m: mapping[m.group(0)], text)
+
+
 def fix_bibliography_roles(html: str) -> str:
     """Give citation entries the ``listitem`` role their ``role="list"`` container requires."""
     return html.replace('role="doc-biblioentry"', 'role="listitem"')
@@ -119,11 +144,17 @@ def fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, A
     for key in ("script_files", "css_files"):
         if key in context:
             context[key] = [asset for asset in context[key] if not is_thebe_asset(asset)]
+    mapping: dict[str, str] = {}
+    for asset in context.get("script_files", []):
+        attributes = getattr(asset, "attributes", None)
+        if isinstance(attributes, dict) and attributes.get("type") == WIDGET_STATE_TYPE:
+            mapping.update(stable_widget_ids(pagename, str(attributes.get("body", ""))))
+            attributes["body"] = rename_ids(str(attributes.get("body", "")), mapping)
     if callable(context.get("generate_toctree_html")):
         context["generate_toctree_html"] = _label_toggles_of(context["generate_toctree_html"])
     body = context.get("body")
     if isinstance(body, str):
-        context["body"] = fix_bibliography_roles(fix_table_headers(body))
+        context["body"] = rename_ids(fix_bibliography_roles(fix_table_headers(body)), mapping)
 
 
 def setup(app: Sphinx) -> None:
