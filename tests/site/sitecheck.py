@@ -176,7 +176,9 @@ class SiteBrowser:
         visit.status = response.status if response else None
         # "load" follows the deferred theme scripts; wait for images still decoding, not for network idle
         # (a flaky signal on a busy machine).
-        page.wait_for_function("[...document.images].every(img => img.complete)")
+        page.wait_for_function(
+            "[...document.images].every(img => { img.loading = 'eager'; return img.complete; })"
+        )
         return page, visit
 
     def visit(self, page_name: str, theme: str) -> Visit:
