@@ -168,7 +168,7 @@ def _diverging(
                     linewidth=1,
                     hatch="///" if hatched else None,
                 )
-                if width >= 8 and not hatched:
+                if width >= 11 and not hatched:
                     ax.text(
                         left + width / 2,
                         y,
@@ -202,7 +202,7 @@ def _diverging(
     ax.set_yticks(y_positions, list(data["label"]), fontsize=8)
     ax.set_xlim(-80, 100)
     ax.set_xticks([-60, -40, -20, 0, 20, 40, 60, 80], ["60", "40", "20", "0", "20", "40", "60", "80"])
-    ax.set_xlabel("← % at the low end (points 1–2)     % at the high end (points 4–5) →", fontsize=8)
+    ax.set_xlabel("← % at the low end (1–2)        % at the high end (4–5) →", fontsize=8)
     ax_mid.set_xlim(0, 75)
     ax_mid.set_yticks(y_positions, [""] * len(data))
     ax_mid.set_xticks([0, 25, 50])
@@ -232,6 +232,7 @@ def _diverging(
         title,
         f"Share answering each point of a five-point scale; {' and '.join(map(str, waves))}; "
         "base n in each row label; [c] suppressed small count; intervals in the table",
+        width=60,
     )
     alt = (
         f"Diverging bar chart. {title}. "
@@ -591,12 +592,16 @@ def option_shares(
 def collaboration_builders(root: Path | None = None) -> style.ChartImage:
     """Who mainly builds collaborations with other commissioners and providers (2016)."""
     data = stats.distribution("collaboration_builder", wave=2016, root=root).set_index("key")
-    lead = "Managers" if data.loc["clinicians", "share"] < 10 else "Managers and clinicians"
+    title = (
+        "Managers, alone or with clinicians, build the partnerships; few name clinicians"
+        if data.loc["clinicians", "share"] < 10
+        else "Partnership building is shared between managers and clinicians"
+    )
     return option_shares(
         "collaboration_builder",
         2016,
         "all",
-        f"{lead} build the partnerships; few name clinicians alone",
+        title,
         root,
     )
 
