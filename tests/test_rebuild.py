@@ -178,6 +178,13 @@ def test_helper_module_edit_reexecutes_exactly_its_importers(probe_book: Path) -
     assert status == 0, log[-4000:]
     assert executed == {"chapters/probe-study"}
 
+    extension = probe_book / "src" / "ccg_leadership" / "sphinx_ext" / "alt_text.py"
+    extension.write_text(extension.read_text(encoding="utf-8") + "\n# an edit to build-time code\n")
+    status, executed, log = build(probe_book)
+    assert status == 0, log[-4000:]
+    assert executed == set()  # pages are re-read with the new extension code; no notebook re-runs
+    assert "re-reading every page" in log
+
 
 def test_parallel_build_stays_strict(probe_book: Path) -> None:
     # --all re-reads every page (six, more than Sphinx's threshold of five for a parallel read)

@@ -19,7 +19,9 @@ would leave pages stale. This module closes that gap in three parts:
    ``data/``.
 3. **Re-reading.** On ``env-get-outdated`` the fingerprint of every previously read chapter is
    recomputed; chapters whose fingerprint changed are handed back to Sphinx to re-read (content
-   hashes, not modification times, so touching a file without changing it costs nothing).
+   hashes, not modification times, so touching a file without changing it costs nothing). If the
+   package code that runs inside Sphinx itself changed (this extension, the alt-text copier, the
+   case-page generator), every page is re-read, without re-executing any notebook.
 
 Chapters without code cells get no hidden cell and are not executed at all (``execution_mode: off``
 is set for them), which saves a kernel start each. Fingerprints are SHA-256 over sorted book-relative
@@ -50,6 +52,7 @@ SKIP_PARTS = frozenset({"_build", ".venv", ".git", "node_modules", "__pycache__"
 CELL_MARKER = "# ccg-dependency-fingerprint:"
 _CODE_CELL = re.compile(r"^(`{3,}|~{3,})\s*\{code-cell\}", re.MULTILINE)
 _ENV_ATTR = "ccg_dependency_fingerprints"
+_CODE_ATTR = "ccg_dependency_build_code"
 
 # Runs in each kernel at start-up (IPython profile start-up file); keep it dependency-free and fast.
 KERNEL_STARTUP = '''\
@@ -270,8 +273,19 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 def on_env_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """Return the chapters whose dependency fingerprint changed since they were last read."""
+    """Return the chapters whose dependency fingerprint changed since they were last read.
+
+    If the helper-package code running inside Sphinx itself (this extension, ``style.read_alt``, the
+    case-page generator, ...) changed since the last build, every page is returned: such code shapes
+    pages while they are read, although no notebook needs to execute again.
+    """
     root = Path(app.srcdir)
+    digest = build_code_digest()
+    previous = getattr(env, _CODE_ATTR, None)
+    setattr(env, _CODE_ATTR, digest)
+    if previous is not None and previous != digest:
+        logger.info("[ccg-dependencies] the package code used by Sphinx changed: re-reading every page")
+        return sorted(env.found_docs - added - removed)
     stale = []
     for docname, value in sorted(_fingerprints(env).items()):
         if docname in added or docname in changed or docname in removed or docname not in env.found_docs:
@@ -281,6 +295,18 @@ def on_env_get_outdated(
     if stale:
         logger.info("[ccg-dependencies] re-reading %d chapter(s) whose inputs changed: %s", len(stale), stale)
     return stale
+
+
+def build_code_digest() -> str:
+    """Return a hash of every ``ccg_leadership`` module loaded in this (the Sphinx) process."""
+    import sys
+
+    entries = []
+    for name, module in sorted(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if (name == "ccg_leadership" or name.startswith("ccg_leadership.")) and isinstance(path, str):
+            entries.append((name, file_hash(Path(path))))
+    return _digest("sphinx-code", entries)
 
 
 def _fingerprints(env: BuildEnvironment) -> dict[str, str]:
