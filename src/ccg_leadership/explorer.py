@@ -116,8 +116,17 @@ def role_matrix_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
         f'<div class="ccg-view"><table>{_caption(title, subtitle, "derived")}'
         f'<thead><tr><th scope="col">Role</th><th scope="col">Base</th>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
-        '<p class="ccg-note">[c] count of 1 to 4, or needed to protect one (suppressed); '
-        "[x] base below 10, no share shown. Shares are of each role's answers.</p></div>"
+        f'<p class="ccg-note">{_disclosure_note()} Shares are of each role\'s answers.</p></div>'
+    )
+
+
+def _disclosure_note() -> str:
+    """The suppression markers explained with the thresholds the disclosure module applies."""
+    from . import disclosure as d
+
+    return (
+        f"{d.CONFIDENTIAL} count of {d.LOW_COUNT_MIN} to {d.LOW_COUNT_MAX}, or hidden to protect one; "
+        f"{d.NOT_SHOWN} base below {d.MIN_BASE}, no share shown."
     )
 
 
