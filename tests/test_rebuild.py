@@ -235,3 +235,18 @@ def test_conservative_fingerprint_is_deterministic_and_content_based(tmp_path: P
     assert first == second and first.startswith("all-")
     (books[1] / "data" / "d.csv").write_text("a\n2\n", encoding="utf-8")
     assert dependencies.fingerprint(books[1], None) != first
+
+
+def test_declared_inputs_join_the_fingerprint(tmp_path: Path) -> None:
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "table.txt").write_text("one\n", encoding="utf-8")
+    text = "---\nkernelspec:\n  name: python3\nccg_depends: [extra]\n---\n\n# A chapter\n"
+    assert dependencies.declared_dependencies(text) == ["extra"]
+    record = {"fingerprint": "all-previous", "files": {}, "folders": {}}
+    before = dependencies.chapter_fingerprint(tmp_path, record, text)
+    assert before.startswith("all-previous+declared-")
+    assert dependencies.chapter_fingerprint(tmp_path, record, "---\nkernelspec: {}\n---\n") == "all-previous"
+    # the kernel records the full value; reusing it must not stack the declared part twice
+    assert dependencies.chapter_fingerprint(tmp_path, {**record, "fingerprint": before}, text) == before
+    (tmp_path / "extra" / "table.txt").write_text("two\n", encoding="utf-8")
+    assert dependencies.chapter_fingerprint(tmp_path, record, text) != before

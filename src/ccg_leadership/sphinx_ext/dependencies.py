@@ -23,6 +23,10 @@ would leave pages stale. This module closes that gap in three parts:
    package code that runs inside Sphinx itself changed (this extension, the alt-text copier, the
    case-page generator), every page is re-read, without re-executing any notebook.
 
+A chapter may also list inputs the audit cannot see (a file read by a subprocess or by compiled
+code) in its front matter, ``ccg_depends: [path, ...]`` (book-relative files or folders); their
+contents are added to its fingerprint.
+
 Chapters without code cells get no hidden cell and are not executed at all (``execution_mode: off``
 is set for them), which saves a kernel start each. Fingerprints are SHA-256 over sorted book-relative
 paths and content hashes, so two clean builds of the same tree are identical.
@@ -51,6 +55,8 @@ CONSERVATIVE_TREES = ("src", "data")
 SKIP_PARTS = frozenset({"_build", ".venv", ".git", "node_modules", "__pycache__", ".ipynb_checkpoints"})
 CELL_MARKER = "# ccg-dependency-fingerprint:"
 _CODE_CELL = re.compile(r"^(`{3,}|~{3,})\s*\{code-cell\}", re.MULTILINE)
+DECLARED_KEY = "ccg_depends"
+DECLARED_SEPARATOR = "+declared-"
 _ENV_ATTR = "ccg_dependency_fingerprints"
 _CODE_ATTR = "ccg_dependency_build_code"
 
@@ -199,9 +205,49 @@ def fingerprint(root: Path, record: dict[str, Any] | None) -> str:
     files = {path: file_hash(root / path) for path in record["files"]}
     folders = {path: listing_hash(root / path) for path in record["folders"]}
     if files == record["files"] and folders == record["folders"]:
-        return str(record["fingerprint"])
+        return str(record["fingerprint"]).split(DECLARED_SEPARATOR)[0]
     entries = [(f"file:{p}", h) for p, h in files.items()] + [(f"dir:{p}", h) for p, h in folders.items()]
     return "rec-" + _digest("record", entries)
+
+
+def declared_dependencies(text: str) -> list[str]:
+    """Return the book-relative paths (files or folders) a notebook lists under ``ccg_depends``.
+
+    Declaring is only needed for inputs the kernel's audit cannot see, such as a file read by a
+    subprocess or by compiled code; everything opened from Python is recorded anyway.
+    """
+    if not text.startswith("---\n") or (end := text.find("\n---\n", 4)) < 0:
+        return []
+    import yaml
+
+    try:
+        front = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError:
+        return []
+    value = front.get(DECLARED_KEY, []) if isinstance(front, dict) else []
+    return sorted(str(item) for item in ([value] if isinstance(value, str) else value or []))
+
+
+def declared_digest(root: Path, paths: Iterable[str]) -> str:
+    """Return a hash of the contents of the declared files (folders: every file below them)."""
+    entries = []
+    for rel in paths:
+        target = root / rel
+        if target.is_dir():
+            for path in sorted(target.rglob("*")):
+                inner = path.relative_to(root)
+                if path.is_file() and not SKIP_PARTS & set(inner.parts):
+                    entries.append((inner.as_posix(), file_hash(path)))
+        else:
+            entries.append((rel, file_hash(target)))
+    return _digest("declared", entries)
+
+
+def chapter_fingerprint(root: Path, record: dict[str, Any] | None, text: str) -> str:
+    """Return the fingerprint of a chapter: from its record, plus its declared inputs if any."""
+    value = fingerprint(root, record)
+    declared = declared_dependencies(text)
+    return f"{value}{DECLARED_SEPARATOR}{declared_digest(root, declared)}" if declared else value
 
 
 def fingerprint_cell(docname: str, value: str) -> str:
@@ -265,7 +311,7 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if not has_code_cells(source[0]):
         source[0] = _turn_execution_off(source[0])
         return
-    value = fingerprint(Path(app.srcdir), load_record(app, docname))
+    value = chapter_fingerprint(Path(app.srcdir), load_record(app, docname), source[0])
     _fingerprints(app.env)[docname] = value
     source[0] = source[0].rstrip("\n") + fingerprint_cell(docname, value)
 
@@ -290,7 +336,9 @@ def on_env_get_outdated(
     for docname, value in sorted(_fingerprints(env).items()):
         if docname in added or docname in changed or docname in removed or docname not in env.found_docs:
             continue
-        if fingerprint(root, load_record(app, docname)) != value:
+        source = Path(env.doc2path(docname))
+        text = source.read_text(encoding="utf-8") if source.is_file() else ""
+        if chapter_fingerprint(root, load_record(app, docname), text) != value:
             stale.append(docname)
     if stale:
         logger.info("[ccg-dependencies] re-reading %d chapter(s) whose inputs changed: %s", len(stale), stale)
