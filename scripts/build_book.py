@@ -230,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
         "--force", action="store_true", help="run Sphinx even if no input changed since the last build"
     )
     args = parser.parse_args(argv)
+    if argv is None and "PYTHONHASHSEED" not in os.environ:
+        # Sphinx runs in this process: fix its hash seed (as the former subprocess build did) so set
+        # and dict orders, hence the output, cannot vary between runs.
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     book = args.book.resolve()
     prepare_environment(book)
     variables = {  # captured now: the build itself sets CCG_DEPENDENCY_* for its kernels
