@@ -2,9 +2,10 @@
 
 Weight of a page = its HTML + every script and stylesheet it links (with CSS ``@import`` followed) +
 its images + the web fonts its stylesheets declare (first ``src`` of each ``@font-face``, the woff2 the
-browser picks). It is an upper bound of a cold first visit: fonts are counted even if no glyph on the
-page needs them, and nothing is assumed cached. Source maps are not counted (only developer tools
-fetch them).
+browser picks). Font Awesome's regular and brands faces are counted only when the page's HTML or its
+scripts use that icon style (``fa-regular``, ``fa-brands``): browsers fetch a font only for glyphs on
+the page. Otherwise it is an upper bound of a cold first visit: nothing is assumed cached. Source maps
+are not counted (only developer tools fetch them).
 
 Budget: 1.5 MB per page. Why: a chapter is mostly text plus a few PNG charts (about 100-200 kB each
 at 200 dpi); 1.5 MB keeps a page usable on a slow mobile connection (about 4 s at 3 Mbit/s) and leaves
@@ -67,8 +68,19 @@ def _local(base: Path, url: str) -> Path | None:
     return (base.parent / unquote(parts.path)).resolve()
 
 
-def _stylesheet_files(css: Path, seen: set[Path]) -> None:
-    """Add ``css``, its @imports and its @font-face files (first src only) to ``seen``."""
+def font_needed(face: str, page_text: str) -> bool:
+    """Whether a page needs the font of an ``@font-face`` block (Font Awesome styles only if used)."""
+    if "Font Awesome" not in face:
+        return True
+    if "Brands" in face:
+        return "fa-brands" in page_text
+    if re.search(r"font-weight:\s*400", face):
+        return "fa-regular" in page_text
+    return True
+
+
+def _stylesheet_files(css: Path, seen: set[Path], page_text: str = "") -> None:
+    """Add ``css``, its @imports and the files of the @font-face blocks it needs (first src) to ``seen``."""
     if css in seen or not css.is_file():
         return
     seen.add(css)
@@ -76,8 +88,10 @@ def _stylesheet_files(css: Path, seen: set[Path]) -> None:
     for target in CSS_IMPORT.findall(text):
         path = _local(css, target)
         if path is not None:
-            _stylesheet_files(path, seen)
+            _stylesheet_files(path, seen, page_text)
     for block in FONT_FACE.findall(text):
+        if not font_needed(block, page_text):
+            continue
         first = CSS_URL.search(block)
         path = _local(css, first.group(1)) if first else None
         if path is not None and path.is_file():
@@ -93,10 +107,13 @@ def page_files(html: Path) -> set[Path]:
         path = _local(html, url)
         if path is not None and path.is_file():
             files.add(path)
+    page_text = "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in files if p.suffix in {".html", ".js"}
+    )
     for url in parser.styles:
         path = _local(html, url)
         if path is not None:
-            _stylesheet_files(path, files)
+            _stylesheet_files(path, files, page_text)
     return files
 
 
@@ -119,6 +136,17 @@ def toc_pages(book: Path = REPO) -> list[str]:
         walk(part.get("chapters", []))
     walk(toc.get("chapters", []))
     return pages
+
+
+def test_icon_fonts_count_only_when_their_style_is_used() -> None:
+    brands = 'font-family:"Font Awesome 6 Brands";font-weight:400;src:url(b.woff2)'
+    regular = 'font-family:"Font Awesome 6 Free";font-weight:400;src:url(r.woff2)'
+    solid = 'font-family:"Font Awesome 6 Free";font-weight:900;src:url(s.woff2)'
+    assert not font_needed(brands, '<i class="fa-solid fa-sun">') and font_needed(
+        brands, "fa-brands fa-github"
+    )
+    assert not font_needed(regular, "fa-solid") and font_needed(regular, "fa-regular fa-copy")
+    assert font_needed(solid, "") and font_needed('font-family:"Lato";src:url(l.woff2)', "")
 
 
 def test_weight_counts_html_scripts_css_imports_fonts_and_images(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ Each fix is small, named for what it repairs, and checked by the browser tests i
   widgets differed on every build (tests/test_reproducible.py). The ids in the page's widget state and
   widget views are renamed, consistently, to ids derived from the page name and the order in which the
   models appear in the state.
+- ``drop_unused_design_assets``: sphinx-design's stylesheet and tab script (about 62 kB) load on every
+  page; pages whose body uses no sphinx-design component (no ``sd-`` class) no longer load them.
 - ``fix_bibliography_roles``: docutils marks citations ``role="doc-biblioentry"`` inside a
   ``role="list"``; that role is deprecated and breaks the list's required children (axe
   ``aria-required-children``, critical). Entries become ``role="listitem"``.
@@ -49,6 +51,15 @@ _BARE_SUMMARY = re.compile(r"<summary>(?=\s*<span class=\"toctree-toggle\")")
 _TAG = re.compile(r"<[^>]+>")
 WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 _MODEL_KEY = re.compile(r'"([0-9a-f]{32})":\s*\{\s*"model_name"')
+
+
+DESIGN_ASSETS = ("sphinx-design", "design-tabs")
+
+
+def is_design_asset(asset: Any) -> bool:
+    """True for sphinx-design's stylesheet or tab script."""
+    filename = str(getattr(asset, "filename", asset) or "")
+    return any(name in filename for name in DESIGN_ASSETS)
 
 
 def is_thebe_asset(asset: Any) -> bool:
@@ -141,9 +152,15 @@ def fix_bibliography_roles(html: str) -> str:
 
 def fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Apply the fixes to one page's assets and body before the theme renders it."""
+    body = context.get("body")
+    uses_design = not isinstance(body, str) or 'class="sd-' in body or " sd-" in body
     for key in ("script_files", "css_files"):
         if key in context:
-            context[key] = [asset for asset in context[key] if not is_thebe_asset(asset)]
+            context[key] = [
+                asset
+                for asset in context[key]
+                if not is_thebe_asset(asset) and (uses_design or not is_design_asset(asset))
+            ]
     mapping: dict[str, str] = {}
     for asset in context.get("script_files", []):
         attributes = getattr(asset, "attributes", None)
@@ -152,7 +169,6 @@ def fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, A
             attributes["body"] = rename_ids(str(attributes.get("body", "")), mapping)
     if callable(context.get("generate_toctree_html")):
         context["generate_toctree_html"] = _label_toggles_of(context["generate_toctree_html"])
-    body = context.get("body")
     if isinstance(body, str):
         context["body"] = rename_ids(fix_bibliography_roles(fix_table_headers(body)), mapping)
 
