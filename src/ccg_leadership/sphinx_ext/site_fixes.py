@@ -17,6 +17,11 @@ Each fix is small, named for what it repairs, and checked by the browser tests i
   models appear in the state.
 - ``drop_unused_design_assets``: sphinx-design's stylesheet and tab script (about 62 kB) load on every
   page; pages whose body uses no sphinx-design component (no ``sd-`` class) no longer load them.
+- ``palette_pngs``: chart PNGs are written as 24/32-bit images with a few hundred to a few thousand
+  colours (anti-aliasing). After the build, each opaque PNG in ``_images`` is stored with a 256-colour
+  palette made of its 256 most frequent colours, kept exactly (backgrounds, text, every category
+  colour); rarer edge shades map to the nearest palette colour (about 1 % of pixels). Charts shrink by
+  about two thirds, text chunks (the alt text) are kept, and the result is deterministic.
 - ``fix_bibliography_roles``: docutils marks citations ``role="doc-biblioentry"`` inside a
   ``role="list"``; that role is deprecated and breaks the list's required children (axe
   ``aria-required-children``, critical). Entries become ``role="listitem"``.
@@ -31,6 +36,7 @@ import hashlib
 import re
 from html import escape as html_escape
 from html import unescape as html_unescape
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -173,7 +179,54 @@ def fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, A
         context["body"] = rename_ids(fix_bibliography_roles(fix_table_headers(body)), mapping)
 
 
+def palette_png(path: Path) -> bool:
+    """Rewrite an opaque RGB(A) PNG with a palette of its 256 most frequent colours, if smaller."""
+    import io
+
+    import numpy as np
+    from PIL import Image, PngImagePlugin
+
+    with Image.open(path) as image:
+        image.load()
+        if image.mode not in ("RGB", "RGBA"):
+            return False
+        if image.mode == "RGBA" and image.getchannel("A").getextrema() != (255, 255):
+            return False  # transparency would be lost
+        rgb = np.asarray(image.convert("RGB"))
+        info = {k: v for k, v in image.info.items() if isinstance(v, str)}
+        dpi = image.info.get("dpi")
+    packed = (rgb[..., 0].astype(np.int32) << 16) | (rgb[..., 1].astype(np.int32) << 8) | rgb[..., 2]
+    colours, inverse, counts = np.unique(packed.ravel(), return_inverse=True, return_counts=True)
+    palette = colours[np.lexsort((colours, -counts))[:256]]
+
+    def channels(values: Any) -> Any:
+        return np.stack([(values >> 16) & 255, (values >> 8) & 255, values & 255], axis=1).astype(np.int32)
+
+    distance = ((channels(colours)[:, None, :] - channels(palette)[None, :, :]) ** 2).sum(axis=2)
+    indices = distance.argmin(axis=1).astype(np.uint8)[inverse.ravel()].reshape(packed.shape)
+    out = Image.fromarray(indices, "P")
+    out.putpalette(channels(palette).astype(np.uint8).ravel().tolist())
+    text = PngImagePlugin.PngInfo()
+    for key, value in info.items():
+        text.add_itxt(key, value)
+    buffer = io.BytesIO()
+    out.save(buffer, "PNG", optimize=True, pnginfo=text, **({"dpi": dpi} if dpi else {}))
+    if buffer.tell() >= path.stat().st_size:
+        return False
+    path.write_bytes(buffer.getvalue())
+    return True
+
+
+def palette_pngs(app: Sphinx, exception: Exception | None) -> None:
+    """After a successful HTML build, store the site's chart PNGs with a palette (see the module doc)."""
+    if exception is not None or app.builder is None or app.builder.format != "html":
+        return
+    for path in sorted((Path(app.outdir) / "_images").glob("*.png")):
+        palette_png(path)
+
+
 def setup(app: Sphinx) -> None:
     """Connect the fixes (after sphinx-thebe's own handlers, which use the default priority)."""
     app.connect("doctree-resolved", drop_thebe_nodes, priority=900)
     app.connect("html-page-context", fix_page, priority=900)
+    app.connect("build-finished", palette_pngs)
