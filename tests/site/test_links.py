@@ -7,6 +7,7 @@ External links (http, https, mailto) are not fetched: tests never use the networ
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -114,3 +115,14 @@ def test_no_build_machine_paths_in_pages(site: Path, built_book: Path) -> None:
         if str(built_book) in page.read_text(encoding="utf-8", errors="replace")
     ]
     assert not leaks, f"pages containing the build directory {built_book}: {leaks}"
+
+
+def test_root_page_is_an_accessible_redirect(site: Path) -> None:
+    """The site's index.html (a redirect to the book's root page) has a language, a title, a heading and
+    a plain link, so it works and reads correctly even where redirects are blocked."""
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<html[^>]*\blang="[a-z]', html), "no language on the root page"
+    assert re.search(r"<title>[^<]+</title>", html), "no title on the root page"
+    assert re.search(r"<h1>[^<]+</h1>", html), "no heading on the root page"
+    link = re.search(r'<a href="([^"]+)"', html)
+    assert link and (site / link.group(1)).is_file(), "the root page does not link to the book"

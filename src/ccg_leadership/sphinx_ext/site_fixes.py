@@ -22,6 +22,9 @@ Each fix is small, named for what it repairs, and checked by the browser tests i
   palette made of its 256 most frequent colours, kept exactly (backgrounds, text, every category
   colour); rarer edge shades map to the nearest palette colour (about 1 % of pixels). Charts shrink by
   about two thirds, text chunks (the alt text) are kept, and the result is deterministic.
+- ``accessible_root_redirect``: the site's ``index.html`` only redirects to the book's root page; the
+  stub written by sphinx-external-toc is a bare ``<meta>`` tag (no language, title, heading or link).
+  It is written instead as a small page with all of those, which also works without redirects.
 - ``fix_bibliography_roles``: docutils marks citations ``role="doc-biblioentry"`` inside a
   ``role="list"``; that role is deprecated and breaks the list's required children (axe
   ``aria-required-children``, critical). Entries become ``role="listitem"``.
@@ -225,8 +228,32 @@ def palette_pngs(app: Sphinx, exception: Exception | None) -> None:
         palette_png(path)
 
 
+def accessible_root_redirect(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``index.html`` as a titled, linked redirect to the root document (when that is not index)."""
+    if exception is not None or app.builder is None or app.builder.name != "html":
+        return
+    root = str(app.config.root_doc)
+    index = Path(app.outdir) / "index.html"
+    if root == "index" or (index.exists() and "<html" in index.read_text(encoding="utf-8", errors="replace")):
+        return
+    target = html_escape(f"{root}.html", quote=True)
+    title = html_escape(str(app.config.html_title or app.config.project))
+    language = html_escape(str(app.config.language or "en"), quote=True)
+    index.write_text(
+        f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        f'<meta http-equiv="Refresh" content="0; url={target}">\n'
+        f'<link rel="canonical" href="{target}">\n</head>\n'
+        f"<body>\n<main>\n<h1>{title}</h1>\n"
+        f'<p>The book starts at <a href="{target}">its front page</a>.</p>\n</main>\n</body>\n</html>\n',
+        encoding="utf-8",
+    )
+
+
 def setup(app: Sphinx) -> None:
     """Connect the fixes (after sphinx-thebe's own handlers, which use the default priority)."""
     app.connect("doctree-resolved", drop_thebe_nodes, priority=900)
     app.connect("html-page-context", fix_page, priority=900)
     app.connect("build-finished", palette_pngs)
+    # before sphinx-external-toc's own handler (priority 500), which writes a bare redirect if none exists
+    app.connect("build-finished", accessible_root_redirect, priority=400)
