@@ -56,9 +56,9 @@ EXECUTED = re.compile(r"^(\S+\.md): Executed notebook in", re.MULTILINE)
 DRIVER_COUNT = re.compile(r"^executed notebooks: (\d+)", re.MULTILINE)
 
 
-def copy_book(target: Path) -> Path:
+def copy_book(target: Path, source: Path = REPO) -> Path:
     """Copy the book's sources into ``target`` (widget assets are taken from the repository's npm folder)."""
-    shutil.copytree(REPO, target, ignore=IGNORE)
+    shutil.copytree(source, target, ignore=IGNORE)
     return target
 
 
@@ -190,10 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--module", default="src/ccg_leadership/inventory.py")
     parser.add_argument("--write", action="store_true", help=f"save the results to {RESULTS.name}")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy")
+    parser.add_argument("--source", type=Path, default=REPO, help="book tree to copy (default: this one)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="ccg-bench-"))
-    book = copy_book(workdir / "book")
+    book = copy_book(workdir / "book", args.source.resolve())
     scenarios: dict[str, list[dict]] = {}
     cold_digests = []
     try:
@@ -234,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "platform": platform.platform(terse=True),
         },
+        "source": "this repository" if args.source.resolve() == REPO else str(args.source),
         "jobs": args.jobs,
         "repeat": args.repeat,
         "edits": {
