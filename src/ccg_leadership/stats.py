@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,26 +115,40 @@ def count_share(responses: pd.Series, category: Category) -> tuple[int, int]:
     return int(responses.isin(codes(category)).sum()), int(len(responses))
 
 
+@cache
 def wilson(count: int, n: int) -> tuple[float, float]:
-    """Return the Wilson score 95 % interval of count/n in percent (statsmodels)."""
+    """Return the Wilson score 95 % interval of count/n in percent (statsmodels; memoised)."""
     from statsmodels.stats.proportion import proportion_confint
 
     low, high = proportion_confint(count, n, alpha=ALPHA, method="wilson")
     return float(low) * 100, float(high) * 100
 
 
-def _published(check: str, item: str, wave: str, population: str, category: Category, root) -> list:
+def _published(check: str, item: str, wave: str, population: str, category: Category, root) -> list[dict]:
+    """Published findings of one check about the same item, wave, population and categories."""
+    wanted = codes(category)
+    rows = _published_index(root).get((check, item, wave, population), ())
+    return [row for row in rows if codes(row["category"]) == wanted]
+
+
+def _published_index(root) -> dict[tuple[str, str, str, str], tuple[dict, ...]]:
     from . import survey
 
-    findings = survey.load_findings(root)
-    wanted = codes(category)
-    rows = findings[
-        (findings["check"] == check)
-        & (findings["item"] == item)
-        & (findings["wave"] == wave)
-        & (findings["population"] == population)
-    ]
-    return [r for _, r in rows.iterrows() if codes(r["category"]) == wanted]
+    root = survey.data_root(root)
+    path = root / "published" / "findings.csv"
+    return _published_index_cached(str(path), survey.file_stamp(path), str(root))
+
+
+@cache
+def _published_index_cached(path: str, stamp: tuple[int, int], root: str) -> dict:
+    """Group the findings by (check, item, wave, population) once per version of the file."""
+    from . import survey
+
+    groups: dict[tuple[str, str, str, str], list[dict]] = {}
+    for _, row in survey.load_findings(Path(root)).iterrows():
+        key = (row["check"], row["item"], row["wave"], row["population"])
+        groups.setdefault(key, []).append(row.to_dict())
+    return {key: tuple(rows) for key, rows in groups.items()}
 
 
 def provenance_of(

@@ -49,8 +49,18 @@ ID_COLUMNS = ("respondent_id", "wave", "role")
 WAVES = (2014, 2016)
 
 
-def _root(root: Path | None) -> Path:
+def data_root(root: Path | None = None) -> Path:
+    """Return ``root`` as a Path, or the book's ``data/`` folder when it is None."""
     return Path(root) if root is not None else data_dir()
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """Modification time and size of ``path``: the version key of every cache over a data file."""
+    return _stamp(path)
+
+
+def _root(root: Path | None) -> Path:
+    return data_root(root)
 
 
 def responses_path(root: Path | None = None) -> Path:
