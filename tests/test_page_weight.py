@@ -8,7 +8,7 @@ the page. Otherwise it is an upper bound of a cold first visit: nothing is assum
 are not counted (only developer tools fetch them).
 
 Budget: 1.5 MB per page. Why: a chapter is mostly text plus a few PNG charts (about 100-200 kB each
-at 200 dpi); 1.5 MB keeps a page usable on a slow mobile connection (about 4 s at 3 Mbit/s) and leaves
+at 150 dpi); 1.5 MB keeps a page usable on a slow mobile connection (about 4 s at 3 Mbit/s) and leaves
 room for a few charts on top of the theme's fixed cost (about 1.07 MB measured: CSS, Bootstrap, icon
 fonts, search index) once its unused 1.4 MB fontawesome.js is dropped (``_templates/layout.html``).
 Pages with interactive widgets (their HTML holds a Jupyter widget state) have their own budget,
