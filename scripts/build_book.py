@@ -47,13 +47,30 @@ def cached_notebooks(book: Path) -> dict[int, str]:
         return dict(connection.execute("SELECT pk, uri FROM nbcache").fetchall())
 
 
+def edition_epoch(book: Path) -> int:
+    """The edition's release date (``date-released`` in CITATION.cff) as a Unix time, UTC midnight.
+
+    Used as SOURCE_DATE_EPOCH, so every date Sphinx prints (the footer's copyright year and "last
+    updated") is the edition's date, and two builds of the same edition print the same date.
+    """
+    import datetime
+    import re
+
+    text = (book / "CITATION.cff").read_text(encoding="utf-8")
+    match = re.search(r'^date-released:\s*"?(\d{4})-(\d{2})-(\d{2})"?\s*$', text, flags=re.M)
+    if not match:
+        raise SystemExit(f"{book / 'CITATION.cff'}: no date-released: YYYY-MM-DD line")
+    day = datetime.datetime(*map(int, match.groups()), tzinfo=datetime.UTC)
+    return int(day.timestamp())
+
+
 def prepare_environment(book: Path) -> None:
     """Make this process and the kernels it starts use the book's own package and data."""
     src = str(book / "src")
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))
     os.environ["CCG_BOOK_ROOT"] = str(book)
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(edition_epoch(book)))
     sys.path.insert(0, src)
     for name in [m for m in sys.modules if m == "ccg_leadership" or m.startswith("ccg_leadership.")]:
         del sys.modules[name]
