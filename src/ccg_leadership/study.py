@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 from . import provenance, style
 from .paths import data_dir
-from .schemas import load_schema
-from .tables import read_csv
+from .tables import read_validated
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -17,14 +16,13 @@ if TYPE_CHECKING:
 def load_phases(root: Path | None = None) -> pd.DataFrame:
     """Return the study phases (``data/study/phases.csv``), validated, indexed by phase number."""
     root = root or data_dir()
-    frame = read_csv(root / "study" / "phases.csv", load_schema("phases", root))
-    return frame.set_index("phase").sort_index()
+    return read_validated(root / "study" / "phases.csv", "phases", root).set_index("phase").sort_index()
 
 
 def load_facts(root: Path | None = None) -> pd.DataFrame:
     """Return the design facts (``data/study/facts.csv``), validated, indexed by key."""
     root = root or data_dir()
-    return read_csv(root / "study" / "facts.csv", load_schema("facts", root)).set_index("key")
+    return read_validated(root / "study" / "facts.csv", "facts", root).set_index("key")
 
 
 def fact(key: str, root: Path | None = None) -> int | str:

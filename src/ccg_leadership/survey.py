@@ -39,8 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .paths import data_dir
-from .schemas import load_schema
-from .tables import DataFileError, read_csv
+from .tables import DataFileError, file_stamp, read_validated
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,11 +51,6 @@ WAVES = (2014, 2016)
 def data_root(root: Path | None = None) -> Path:
     """Return ``root`` as a Path, or the book's ``data/`` folder when it is None."""
     return Path(root) if root is not None else data_dir()
-
-
-def file_stamp(path: Path) -> tuple[int, int]:
-    """Modification time and size of ``path``: the version key of every cache over a data file."""
-    return _stamp(path)
 
 
 def _root(root: Path | None) -> Path:
@@ -105,25 +99,12 @@ def load_responses(root: Path | None = None) -> pd.DataFrame:
     Sorted by wave, respondent and codebook item order.
     """
     root = _root(root)
-    return _long(str(responses_path(root)), _stamp(responses_path(root)), str(root)).copy()
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    """Modification time and size: part of every cache key, so an edited file is read again."""
-    if not path.is_file():
-        return (0, 0)
-    stat = path.stat()
-    return (stat.st_mtime_ns, stat.st_size)
+    return _long(str(responses_path(root)), file_stamp(responses_path(root)), str(root)).copy()
 
 
 def _read(path: Path, schema: str, root: Path) -> pd.DataFrame:
     """Read and validate a CSV once per version of the file; return a private copy."""
-    return _read_cached(str(path), _stamp(path), schema, str(root)).copy()
-
-
-@cache
-def _read_cached(path: str, stamp: tuple[int, int], schema: str, root: str) -> pd.DataFrame:
-    return read_csv(Path(path), load_schema(schema, Path(root)))
+    return read_validated(path, schema, root)
 
 
 @cache
@@ -169,7 +150,7 @@ def items(root: Path | None = None) -> pd.DataFrame:
     """Return one row per item (codebook order): theme, question, scale, chapter, codes, keys, options."""
     root = _root(root)
     path = root / "survey" / "codebook.csv"
-    return _items_cached(str(path), _stamp(path), str(root)).copy()
+    return _items_cached(str(path), file_stamp(path), str(root)).copy()
 
 
 @cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,3 +85,28 @@ def describe_failures(path: Path, failures: pd.DataFrame, limit: int = 5) -> str
     if more > 0:
         lines.append(f"... and {more} more problem(s)")
     return "\n".join(lines)
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """Modification time and size of ``path`` ((0, 0) if absent): the version key of cached reads."""
+    path = Path(path)
+    if not path.is_file():
+        return (0, 0)
+    stat = path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def read_validated(path: Path, schema: str, root: Path) -> pd.DataFrame:
+    """``read_csv`` against the schema ``data/schema/<schema>.yml`` under ``root``, once per file version.
+
+    An edited file (new modification time or size) is read and validated again; the caller gets a
+    private copy, so cached frames are never mutated.
+    """
+    return _read_validated(str(path), file_stamp(path), schema, str(root)).copy()
+
+
+@cache
+def _read_validated(path: str, stamp: tuple[int, int], schema: str, root: str) -> pd.DataFrame:
+    from .schemas import load_schema
+
+    return read_csv(Path(path), load_schema(schema, Path(root)))
