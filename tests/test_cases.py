@@ -356,3 +356,12 @@ def test_page_notice_lists_illustrative_and_reported_fields(records: cases.CaseR
 def test_generated_pages_are_not_committed(repo: Path) -> None:
     ignore = (repo / ".gitignore").read_text(encoding="utf-8")
     assert "chapters/cases/case-*.md" in ignore
+
+
+def test_case_titles_flag_illustrative_service_areas() -> None:
+    """Titles also appear in the ToC, away from the page's notice, so they carry the label themselves."""
+    records = cases.load_cases()
+    for record in records.values.index:
+        title = case_pages.page_title(records, record)
+        kind = records.field_provenance(record, "service_area")[0]
+        assert title.endswith("(illustrative)") == (kind == "illustrative"), title

@@ -157,14 +157,22 @@ def _organisations(records: CaseRecords, record: str) -> str:
     )
 
 
+def page_title(records: CaseRecords, record: str) -> str:
+    """The case page's title; an illustrative service area says so, since titles also show in the ToC."""
+    values = records.values.loc[record]
+    title = f"{values['case']}: {values['service_area']}"
+    if records.field_provenance(record, "service_area")[0] != "reported":
+        title += " (illustrative)"
+    return title
+
+
 def render(records: CaseRecords, record: str, source: str) -> str:
     """Return the MyST page of one case (``source``: the record's path shown to readers)."""
-    values = records.values.loc[record]
     return PAGE.substitute(
         marker=MARKER,
         source=source,
         label=f"case-{record.split('-', 1)[1]}",
-        title=f"{values['case']}: {values['service_area']}",
+        title=page_title(records, record),
         notice=notice(records, record),
         context_rows=_context_rows(records, record),
         part_context=_part(records, record, "context"),
