@@ -90,3 +90,12 @@ def test_loading_never_writes_to_data(tmp_path: Path) -> None:
     study.load_phases(root)
     study.load_facts(root)
     assert {p: p.stat().st_mtime_ns for p in root.rglob("*")} == before
+
+
+def test_counts_are_written_as_prose_writes_them() -> None:
+    assert study.in_words(6) == "six"
+    assert study.in_words(20) == "twenty"
+    assert study.in_words(21) == "21"
+    assert study.fact_in_words("cases") == "eight"
+    with pytest.raises(TypeError, match="not a count"):
+        study.fact_in_words("study_start")

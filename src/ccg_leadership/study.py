@@ -34,6 +34,44 @@ def fact(key: str, root: Path | None = None) -> int | str:
     return int(value) if value.isdigit() else value
 
 
+SMALL_NUMBERS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+)
+
+
+def in_words(number: int) -> str:
+    """Write a count as prose does: words up to twenty ("six CCGs"), digits above."""
+    return SMALL_NUMBERS[number] if 0 <= number < len(SMALL_NUMBERS) else str(number)
+
+
+def fact_in_words(key: str, root: Path | None = None) -> str:
+    """Return a count fact written as prose does (see :func:`in_words`)."""
+    value = fact(key, root)
+    if not isinstance(value, int):
+        raise TypeError(f"fact {key!r} is not a count: {value!r}")
+    return in_words(value)
+
+
 def study_months(root: Path | None = None) -> int:
     """Return the length of the funded study period in whole calendar months (inclusive)."""
     import pandas as pd
