@@ -365,3 +365,18 @@ def test_case_titles_flag_illustrative_service_areas() -> None:
         title = case_pages.page_title(records, record)
         kind = records.field_provenance(record, "service_area")[0]
         assert title.endswith("(illustrative)") == (kind == "illustrative"), title
+
+
+def test_case_page_generator_fingerprint_follows_its_inputs(tmp_path: Path) -> None:
+    """The generator is skipped only while records, schemas and rendering code are unchanged."""
+    from ccg_leadership.sphinx_ext.case_pages import inputs_fingerprint
+
+    book = tmp_path / "book"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data", book / "data")
+    first = inputs_fingerprint(book)
+    assert inputs_fingerprint(book) == first
+    (book / "data" / "study" / "facts.csv").write_text("unrelated\n", encoding="utf-8")
+    assert inputs_fingerprint(book) == first
+    record = book / "data" / "cases" / "case-2.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("region:\n  value: ", "region:\n  value: X"), encoding="utf-8")
+    assert inputs_fingerprint(book) != first
