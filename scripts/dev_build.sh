@@ -11,7 +11,7 @@ rm -rf "$target"
 import sys
 from pathlib import Path
 sys.path.insert(0, "tests")
-from conftest import copy_book
+from bookhelpers import copy_book
 copy_book(Path(sys.argv[1]))
 PY
 exec .venv/bin/python scripts/build_book.py --book "$target" "$@"

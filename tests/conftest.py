@@ -2,42 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-IGNORE = shutil.ignore_patterns(
-    ".venv",
-    "_build",
-    ".git",
-    "node_modules",
-    ".pytest_cache",
-    ".ruff_cache",
-    "__pycache__",
-    "*.egg-info",
-)
-
-
-def copy_book(target: Path) -> Path:
-    """Copy the book's sources (not the venv, build output or git data) into ``target``."""
-    shutil.copytree(REPO, target, ignore=IGNORE)
-    if (REPO / "node_modules").is_dir():  # pinned widget assets (npm ci); large, so linked not copied
-        (target / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
-    return target
-
-
-def build(book: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """Build ``book`` strictly with the project's build driver; return the finished process."""
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "build_book.py"), "--book", str(book), *extra],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from bookhelpers import REPO, build, copy_book
 
 
 @pytest.fixture(scope="session")

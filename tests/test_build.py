@@ -6,25 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from bookhelpers import toc_pages
 
 pytestmark = pytest.mark.book
-
-
-def toc_pages(repo: Path) -> list[str]:
-    """Every document named in _toc.yml, in order."""
-    toc = yaml.safe_load((repo / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    return pages
 
 
 def test_every_toc_page_is_built(repo: Path, site: Path) -> None:

@@ -378,5 +378,8 @@ def test_case_page_generator_fingerprint_follows_its_inputs(tmp_path: Path) -> N
     (book / "data" / "study" / "facts.csv").write_text("unrelated\n", encoding="utf-8")
     assert inputs_fingerprint(book) == first
     record = book / "data" / "cases" / "case-2.yml"
-    record.write_text(record.read_text(encoding="utf-8").replace("region:\n  value: ", "region:\n  value: X"), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("region:\n  value: ", "region:\n  value: X"),
+        encoding="utf-8",
+    )
     assert inputs_fingerprint(book) != first

@@ -9,32 +9,16 @@ error).
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import yaml
+from bookhelpers import build
 
 pytestmark = pytest.mark.book
 
-
-def _root_conftest() -> ModuleType:
-    """``tests/conftest.py`` loaded by path: ``conftest`` is not a unique module name in this suite."""
-    name = "ccg_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("conftest.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-build = _root_conftest().build
 
 FAULT = "raise RuntimeError('fault injected by tests/test_fault_injection.py')"
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(?P<body>.*?)^```\s*$", re.S | re.M)

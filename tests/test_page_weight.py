@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
+from bookhelpers import toc_pages
 
 pytestmark = pytest.mark.book
 
@@ -119,23 +119,6 @@ def page_files(html: Path) -> set[Path]:
 
 def page_weight(html: Path) -> int:
     return sum(p.stat().st_size for p in page_files(html))
-
-
-def toc_pages(book: Path = REPO) -> list[str]:
-    """Every ToC document of ``book`` (the repository by default), without suffix."""
-    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                pages.append(str(entry["file"]).removesuffix(".md"))
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    walk(toc.get("chapters", []))
-    return pages
 
 
 def test_icon_fonts_count_only_when_their_style_is_used() -> None:

@@ -17,31 +17,15 @@ What cannot be made identical, and is masked before comparing (and only there):
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import re
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from bookhelpers import build
 
 pytestmark = pytest.mark.book
 
-
-def _root_conftest() -> ModuleType:
-    """``tests/conftest.py`` loaded by path: ``conftest`` is not a unique module name in this suite."""
-    name = "ccg_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("conftest.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-build = _root_conftest().build
 
 COMPARED_SUFFIXES = {".html", ".png", ".svg", ".jpg", ".jpeg", ".gif"}
 _EXEC_TABLE = re.compile(r"<table[^>]*>(?:(?!</table>).)*Run Time \(s\)(?:(?!</table>).)*</table>", re.S)

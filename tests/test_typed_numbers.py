@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
+from bookhelpers import toc_pages
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -160,18 +160,7 @@ def typed_statistics(markdown: str, path: str) -> list[Finding]:
 
 def chapter_sources(repo: Path = REPO) -> list[Path]:
     """The Markdown source of every ToC entry that exists in the repository."""
-    toc = yaml.safe_load((repo / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                names.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    walk(toc.get("chapters", []))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
+    names = toc_pages(repo)
     paths = [repo / f"{str(name).removesuffix('.md')}.md" for name in names]
     return [p for p in paths if p.is_file()]
 

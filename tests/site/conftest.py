@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,26 +16,6 @@ from typing import Any
 
 import pytest
 from sitecheck import CHROMIUM, CHROMIUM_ARGS, SiteBrowser, _QuietHandler
-
-
-def _root_conftest() -> object:
-    name = "ccg_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / "conftest.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-# pytest leaves the last conftest it loaded as ``conftest`` in sys.modules, and this folder is collected
-# before tests/test_*.py: re-export the root conftest's helpers so ``from conftest import build`` there
-# still works. (Plain functions only; re-exporting its fixtures would register them twice.)
-copy_book = _root_conftest().copy_book  # type: ignore[attr-defined]
-build = _root_conftest().build  # type: ignore[attr-defined]
-IGNORE = _root_conftest().IGNORE  # type: ignore[attr-defined]
-REPO = _root_conftest().REPO  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")

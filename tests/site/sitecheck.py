@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bookhelpers import REPO, toc_pages  # noqa: F401 - REPO re-exported for the tests here
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,27 +26,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 THEMES = ("light", "dark")
-REPO = Path(__file__).resolve().parents[2]
 
 # WCAG 2.x level A and AA rule tags of axe-core; every rule with one of these tags is a hard gate.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-
-
-def toc_pages(repo: Path = REPO) -> list[str]:
-    """Every document named in ``_toc.yml`` (root first), as paths without suffix."""
-    toc = yaml.safe_load((repo / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries: list[dict[str, Any]]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                pages.append(str(entry["file"]).removesuffix(".md").removesuffix(".ipynb"))
-            walk(entry.get("sections", []))
-
-    walk(toc.get("chapters", []))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    return pages
 
 
 PAGES = toc_pages()

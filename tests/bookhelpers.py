@@ -1,0 +1,60 @@
+"""Plumbing shared by the tests, the fixtures and scripts/dev_build.sh: copy, build, list ToC pages.
+
+A uniquely named module (two ``conftest`` modules would shadow each other under ``from conftest import``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+IGNORE = shutil.ignore_patterns(
+    ".venv",
+    "_build",
+    ".git",
+    "node_modules",
+    ".pytest_cache",
+    ".ruff_cache",
+    "__pycache__",
+    "*.egg-info",
+)
+
+
+def copy_book(target: Path) -> Path:
+    """Copy the book's sources (not the venv, build output or git data) into ``target``."""
+    shutil.copytree(REPO, target, ignore=IGNORE)
+    if (REPO / "node_modules").is_dir():  # pinned widget assets (npm ci); large, so linked not copied
+        (target / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    return target
+
+
+def build(book: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Build ``book`` strictly with the project's build driver; return the finished process."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_book.py"), "--book", str(book), *extra],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def toc_pages(book: Path = REPO) -> list[str]:
+    """Every document named in ``book``'s ``_toc.yml`` (root first), as paths without suffix."""
+    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [str(toc["root"])]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                pages.append(str(entry["file"]).removesuffix(".md").removesuffix(".ipynb"))
+            walk(entry.get("sections", []))
+
+    walk(toc.get("chapters", []))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    return pages
