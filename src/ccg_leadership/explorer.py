@@ -200,29 +200,19 @@ def _controls(views: list[View]) -> tuple[ipywidgets.Dropdown, ipywidgets.Dropdo
     import ipywidgets as w
 
     items, waves, breakdowns = _axes(views)
-    layout = w.Layout(width="auto", max_width="100%")
-    style = {"description_width": "initial"}
-    item = w.Dropdown(
-        options=[(label, i) for i, (_, label) in enumerate(items)],
-        value=0,
-        description="Survey item",
-        layout=layout,
-        style=style,
-    )
-    wave = w.Dropdown(
-        options=[(label, i) for i, label in enumerate(waves)],
-        value=0,
-        description="Wave",
-        layout=layout,
-        style=style,
-    )
-    breakdown = w.Dropdown(
-        options=[(label, i) for i, label in enumerate(breakdowns)],
-        value=0,
-        description="Breakdown",
-        layout=layout,
-        style=style,
-    )
+
+    def menu(labels: list[str], description: str) -> ipywidgets.Dropdown:
+        return w.Dropdown(
+            options=[(label, i) for i, label in enumerate(labels)],
+            value=0,
+            description=description,
+            layout=w.Layout(width="auto", max_width="100%"),
+            style={"description_width": "initial"},
+        )
+
+    item = menu([label for _, label in items], "Survey item")
+    wave = menu(waves, "Wave")
+    breakdown = menu(breakdowns, "Breakdown")
     return item, wave, breakdown
 
 
