@@ -346,15 +346,28 @@ def on_env_get_outdated(
 
 
 def build_code_digest() -> str:
-    """Return a hash of every ``ccg_leadership`` module loaded in this (the Sphinx) process."""
+    """Return a hash of the package modules that shape pages inside Sphinx (this extension and its imports).
+
+    The set is the ``ccg_leadership`` modules loaded when the extension was set up (its module-level
+    imports, e.g. ``style`` for alt text), fixed for the whole build. Modules imported lazily later,
+    such as the case-page generator (which keeps its own fingerprint of its inputs), are not in it:
+    otherwise the digest would depend on whether the generator happened to run in this build.
+    """
+    entries = [(name, file_hash(Path(path))) for name, path in sorted(_SPHINX_CODE.items())]
+    return _digest("sphinx-code", entries)
+
+
+_SPHINX_CODE: dict[str, str] = {}
+
+
+def snapshot_sphinx_code() -> None:
+    """Remember which ``ccg_leadership`` modules are loaded now (called from the extension's setup)."""
     import sys
 
-    entries = []
-    for name, module in sorted(sys.modules.items()):
+    for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
         if (name == "ccg_leadership" or name.startswith("ccg_leadership.")) and isinstance(path, str):
-            entries.append((name, file_hash(Path(path))))
-    return _digest("sphinx-code", entries)
+            _SPHINX_CODE.setdefault(name, path)
 
 
 def _fingerprints(env: BuildEnvironment) -> dict[str, str]:
@@ -379,6 +392,7 @@ def on_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other:
 
 def setup(app: Sphinx) -> None:
     """Connect the handlers."""
+    snapshot_sphinx_code()
     app.connect("builder-inited", on_builder_inited)
     app.connect("env-before-read-docs", on_before_read_docs)
     app.connect("source-read", on_source_read)

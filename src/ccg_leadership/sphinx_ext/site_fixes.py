@@ -21,7 +21,9 @@ Each fix is small, named for what it repairs, and checked by the browser tests i
   colours (anti-aliasing). After the build, each opaque PNG in ``_images`` is stored with a 256-colour
   palette made of its 256 most frequent colours, kept exactly (backgrounds, text, every category
   colour); rarer edge shades map to the nearest palette colour (about 1 % of pixels). Charts shrink by
-  about two thirds, text chunks (the alt text) are kept, and the result is deterministic.
+  about two thirds, text chunks (the alt text) are kept, and the result is deterministic. Sphinx copies
+  the original images again on every build, so each result is kept beside the doctrees under the
+  SHA-256 of the original and reused (re-quantising all charts cost ~1.7 s of every rebuild).
 - ``accessible_root_redirect``: the site's ``index.html`` only redirects to the book's root page; the
   stub written by sphinx-external-toc is a bare ``<meta>`` tag (no language, title, heading or link).
   It is written instead as a small page with all of those, which also works without redirects.
@@ -224,8 +226,32 @@ def palette_pngs(app: Sphinx, exception: Exception | None) -> None:
     """After a successful HTML build, store the site's chart PNGs with a palette (see the module doc)."""
     if exception is not None or app.builder is None or app.builder.format != "html":
         return
+    cache = Path(app.doctreedir).parent / ".ccg_palette"
     for path in sorted((Path(app.outdir) / "_images").glob("*.png")):
-        palette_png(path)
+        palette_png_cached(path, cache)
+
+
+def palette_png_cached(path: Path, cache: Path) -> None:
+    """Apply :func:`palette_png` to ``path``, reusing the result stored for identical original bytes."""
+    original = path.read_bytes()
+    key = hashlib.sha256(original).hexdigest()
+    stored, unchanged = cache / f"{key}.png", cache / f"{key}.keep"
+    if stored.is_file():
+        path.write_bytes(stored.read_bytes())
+        return
+    if unchanged.is_file() or key in _palette_outputs(cache):
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    if palette_png(path):
+        stored.write_bytes(path.read_bytes())
+        (cache / f"{hashlib.sha256(path.read_bytes()).hexdigest()}.out").touch()
+    else:
+        unchanged.touch()
+
+
+def _palette_outputs(cache: Path) -> set[str]:
+    """Return the hashes of images this cache produced (already palettised: nothing to do)."""
+    return {p.stem for p in cache.glob("*.out")} if cache.is_dir() else set()
 
 
 def accessible_root_redirect(app: Sphinx, exception: Exception | None) -> None:
