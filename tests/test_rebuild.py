@@ -253,7 +253,7 @@ def test_declared_inputs_join_the_fingerprint(tmp_path: Path) -> None:
 
 
 def test_sphinx_code_digest_ignores_modules_imported_later(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whether the case-page generator ran (importing more of the package) must not look like a code change."""
+    """Whether the case-page generator ran (importing more of the package) is not a code change."""
     monkeypatch.setattr(dependencies, "_SPHINX_CODE", {})
     monkeypatch.delitem(sys.modules, "ccg_leadership.case_pages", raising=False)
     dependencies.snapshot_sphinx_code()
