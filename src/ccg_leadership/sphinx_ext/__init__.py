@@ -9,7 +9,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import alt_text, case_pages, dependencies, site_fixes, widget_assets
+from . import alt_text, case_pages, dependencies, kernel_pool, site_fixes, widget_assets
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -18,5 +18,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     case_pages.setup(app)
     widget_assets.setup(app)
     dependencies.setup(app)
+    kernel_pool.setup(app)
     site_fixes.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

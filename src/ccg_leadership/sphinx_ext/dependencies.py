@@ -316,6 +316,18 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] = source[0].rstrip("\n") + fingerprint_cell(docname, value)
 
 
+def prepared_source(app: Sphinx, docname: str, text: str) -> str | None:
+    """Return the text the notebook parser will see for a MyST notebook with code cells, else None.
+
+    The same transformation as :func:`on_source_read` (without recording anything), so that whether
+    a notebook is in the execution cache can be asked before it is read.
+    """
+    if not _is_notebook(text) or not has_code_cells(text):
+        return None
+    value = chapter_fingerprint(Path(app.srcdir), load_record(app, docname), text)
+    return text.rstrip("\n") + fingerprint_cell(docname, value)
+
+
 def on_env_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:

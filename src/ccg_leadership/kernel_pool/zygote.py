@@ -1,0 +1,170 @@
+"""The pool's template process: import the chapters' libraries once, then fork one kernel per request.
+
+Run by :class:`ccg_leadership.kernel_pool.KernelPool` as ``python -c <this source> SOCKET MODULE...``
+(as source, so no book file appears among a kernel's loaded modules). It binds ``SOCKET`` first, so
+launchers can connect while it is still importing, then imports each MODULE (third-party libraries
+only: the book's own package must be imported, and so recorded, by each chapter itself).
+
+Protocol, per connection from ``launcher.py``: the launcher sends an 8-byte length and a JSON request
+``{"connection_file", "cwd", "env"}`` together with its stdin, stdout and stderr descriptors
+(SCM_RIGHTS). The template forks; the child takes those descriptors, directory and environment and
+runs ``ipykernel`` exactly as ``python -m ipykernel_launcher -f CONNECTION_FILE`` would. The template
+answers ``pid N`` at once and ``exit CODE`` when the kernel ends; if the launcher goes away first,
+the kernel is killed. The template exits when its parent (the build) does, or on SIGTERM.
+"""
+
+import contextlib
+import gc
+import importlib
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import threading
+
+HEADER = struct.Struct("!Q")
+
+
+def receive_request(connection: socket.socket) -> tuple[dict, list[int]]:
+    """Read one request and the three descriptors that come with it."""
+    data, fds, _flags, _address = socket.recv_fds(connection, 65536, 3)
+    while len(data) < HEADER.size:
+        data += connection.recv(65536)
+    (length,) = HEADER.unpack(data[: HEADER.size])
+    body = data[HEADER.size :]
+    while len(body) < length:
+        chunk = connection.recv(65536)
+        if not chunk:
+            raise ConnectionError("launcher closed the connection mid-request")
+        body += chunk
+    return json.loads(body.decode("utf-8")), list(fds)
+
+
+def become_kernel(request: dict, fds: list[int]) -> None:
+    """In the forked child: adopt the launcher's streams, directory and environment; run ipykernel."""
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    for signum in (signal.SIGTERM, signal.SIGCHLD):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]  # as ipykernel_launcher does: the kernel's shell puts the working folder back
+    sys.argv = [sys.argv[0], "-f", request["connection_file"]]
+    if os.environ.get("JPY_PARENT_PID"):  # ipykernel reads it at import time, i.e. in the template
+        sys.argv.append(f"--IPKernelApp.parent_handle={int(os.environ['JPY_PARENT_PID'])}")
+    code = 0
+    try:
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance()
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    except BaseException:  # report any failure on the kernel's own stderr
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):  # the stream may already be closed
+                stream.flush()
+    os._exit(code)
+
+
+def fork_kernel(connection: socket.socket, server: socket.socket, launchers: dict) -> int | None:
+    """Fork a kernel for the request on ``connection``; return its pid (None if the launcher is gone)."""
+    try:
+        request, fds = receive_request(connection)
+    except (OSError, ValueError):
+        connection.close()
+        return None
+    pid = os.fork()
+    if pid == 0:
+        server.close()
+        for other in [connection, *launchers]:
+            other.close()
+        become_kernel(request, fds)
+    for fd in fds:
+        os.close(fd)
+    try:
+        connection.sendall(f"pid {pid}\n".encode())
+    except OSError:
+        _kill(pid)
+        connection.close()
+        return None
+    return pid
+
+
+def serve(path: str, modules: list[str]) -> None:
+    """Bind the socket, import ``modules``, then fork kernels on request until the build ends."""
+    parent = os.getppid()
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(64)
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel sets it
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # a missing library only means a slower kernel
+            print(f"kernel pool: could not pre-import {name}: {error}", file=sys.stderr)
+    if threading.active_count() > 1:
+        print("kernel pool: a pre-imported library started a thread; forking anyway", file=sys.stderr)
+    gc.collect()
+    gc.freeze()  # forked kernels then share the template's memory instead of copying it on first GC
+    running = True
+
+    def stop(_signum: int, _frame: object) -> None:
+        nonlocal running
+        running = False
+
+    signal.signal(signal.SIGTERM, stop)
+    launchers: dict[socket.socket, int] = {}  # launcher connection -> its kernel's pid
+    while running and os.getppid() == parent:
+        readable, _, _ = select.select([server, *launchers], [], [], 0.05)
+        for ready in readable:
+            if ready is server:
+                connection, _ = server.accept()
+                pid = fork_kernel(connection, server, launchers)
+                if pid is not None:
+                    launchers[connection] = pid
+            elif not ready.recv(1):  # the launcher died (or was killed): so must its kernel
+                _kill(launchers.pop(ready))
+                ready.close()
+        reap(launchers)
+    for connection, pid in launchers.items():
+        _kill(pid)
+        connection.close()
+    server.close()
+
+
+def reap(launchers: dict[socket.socket, int]) -> None:
+    """Collect finished kernels and tell each one's launcher its exit status."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        for connection, kernel in list(launchers.items()):
+            if kernel == pid:
+                with contextlib.suppress(OSError):
+                    connection.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
+                connection.close()
+                del launchers[connection]
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], sys.argv[2:])
