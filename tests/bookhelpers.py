@@ -5,6 +5,7 @@ A uniquely named module (two ``conftest`` modules would shadow each other under 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -33,13 +34,17 @@ def copy_book(target: Path) -> Path:
     return target
 
 
-def build(book: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """Build ``book`` strictly with the project's build driver; return the finished process."""
+def build(book: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Build ``book`` strictly with the project's build driver; return the finished process.
+
+    ``env`` adds environment variables for this build (e.g. ``CCG_KERNEL_POOL=off``).
+    """
     return subprocess.run(
         [sys.executable, str(REPO / "scripts" / "build_book.py"), "--book", str(book), *extra],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **(env or {})},
     )
 
 

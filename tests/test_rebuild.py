@@ -132,6 +132,7 @@ def probe_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "chapters/probe-plain",
     }
     assert shown(book, "probe-value") == ["41"]
+    assert "[kernel-pool] started (cold build" in log  # every notebook executes: kernels come from the pool
     return book
 
 
@@ -150,6 +151,7 @@ def test_data_edit_reexecutes_exactly_its_readers(probe_book: Path) -> None:
     assert status == 0, log[-4000:]
     assert executed == {"chapters/probe-value"}
     assert shown(probe_book, "probe-value") == ["57"]
+    assert "[kernel-pool] started" not in log  # one notebook: an ordinary kernel costs no more
 
 
 def test_new_file_in_a_listed_folder_reexecutes_the_lister(probe_book: Path) -> None:
@@ -184,6 +186,16 @@ def test_helper_module_edit_reexecutes_exactly_its_importers(probe_book: Path) -
     assert status == 0, log[-4000:]
     assert executed == set()  # pages are re-read with the new extension code; no notebook re-runs
     assert "re-reading every page" in log
+
+
+def test_shared_helper_edit_reexecutes_both_importers_with_the_pool(probe_book: Path) -> None:
+    paths = probe_book / "src" / "ccg_leadership" / "paths.py"
+    paths.write_text(paths.read_text(encoding="utf-8") + "\n# an edit to a shared helper\n", encoding="utf-8")
+    status, executed, log = build(probe_book)
+    assert status == 0, log[-4000:]
+    assert executed == {"chapters/probe-value", "chapters/probe-study"}
+    # predicted before reading, from the execution cache: exactly the two that then executed
+    assert "[kernel-pool] started (2 notebooks will execute)" in log
 
 
 def test_parallel_build_stays_strict(probe_book: Path) -> None:

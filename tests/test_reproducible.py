@@ -102,17 +102,21 @@ def second_build(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
     Copied from the session's copy (not from the working tree, which may have changed since), without
     its ``_build``: no execution cache, no doctrees. Read serially (``--jobs 1``) to be independent of
-    process scheduling.
+    process scheduling, and with ordinary kernels (``CCG_KERNEL_POOL=off``) where the session build
+    used the pre-warmed kernel pool: so the comparison also proves that forked kernels change nothing.
     """
     book = tmp_path_factory.mktemp("rebuilt") / "second-copy-of-the-book"
     shutil.copytree(built_book, book, ignore=shutil.ignore_patterns("_build", "build.log", "__pycache__"))
-    result = build(book, "--all", "--jobs", "1")
+    result = build(book, "--all", "--jobs", "1", env={"CCG_KERNEL_POOL": "off"})
+    if "[kernel-pool] started" in result.stdout:
+        pytest.fail("the pool was switched off for the second build, yet it started")
     if result.returncode != 0:
         pytest.fail(f"second build failed (rc={result.returncode}):\n{result.stderr[-3000:]}")
     return book / "_build" / "html"
 
 
-def test_two_clean_builds_are_identical(site: Path, second_build: Path) -> None:
+def test_two_clean_builds_are_identical(built_book: Path, site: Path, second_build: Path) -> None:
+    assert "[kernel-pool] started" in (built_book / "build.log").read_text(encoding="utf-8")
     problems = differences(site, second_build)
     assert not problems, f"{len(problems)} differences between two clean builds:\n" + "\n\n".join(
         problems[:20]

@@ -21,6 +21,7 @@ import atexit
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -75,11 +76,15 @@ class KernelPool:
         if self.process is not None:
             return
         self.folder = Path(tempfile.mkdtemp(prefix="ccg-kernels-"))
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", (HERE / "zygote.py").read_text(encoding="utf-8"), str(self.socket)]
-            + list(self.modules),
-            stdin=subprocess.DEVNULL,
-        )
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+            server.bind(str(self.socket))
+            server.listen(64)  # bound before the spec is published: a launcher never finds no socket
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", (HERE / "zygote.py").read_text(encoding="utf-8"), str(server.fileno())]
+                + list(self.modules),
+                stdin=subprocess.DEVNULL,
+                pass_fds=[server.fileno()],
+            )
         spec = self.folder / "kernels" / "python3"
         spec.mkdir(parents=True)
         launcher = [sys.executable, "-I", "-S", str(HERE / "launcher.py"), str(self.socket)]

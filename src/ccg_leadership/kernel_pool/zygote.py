@@ -1,8 +1,9 @@
 """The pool's template process: import the chapters' libraries once, then fork one kernel per request.
 
-Run by :class:`ccg_leadership.kernel_pool.KernelPool` as ``python -c <this source> SOCKET MODULE...``
-(as source, so no book file appears among a kernel's loaded modules). It binds ``SOCKET`` first, so
-launchers can connect while it is still importing, then imports each MODULE (third-party libraries
+Run by :class:`ccg_leadership.kernel_pool.KernelPool` as ``python -c <this source> FD MODULE...``
+(as source, so no book file appears among a kernel's loaded modules), where FD is a Unix socket the
+pool has already bound and set listening (so launchers can connect from the moment the pool is
+published, while this process is still importing). It imports each MODULE (third-party libraries
 only: the book's own package must be imported, and so recorded, by each chapter itself).
 
 Protocol, per connection from ``launcher.py``: the launcher sends an 8-byte length and a JSON request
@@ -102,12 +103,10 @@ def fork_kernel(connection: socket.socket, server: socket.socket, launchers: dic
     return pid
 
 
-def serve(path: str, modules: list[str]) -> None:
-    """Bind the socket, import ``modules``, then fork kernels on request until the build ends."""
+def serve(fd: int, modules: list[str]) -> None:
+    """Import ``modules``, then fork kernels on request (on listening socket ``fd``) until the build ends."""
     parent = os.getppid()
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(path)
-    server.listen(64)
+    server = socket.socket(fileno=fd)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel sets it
     for name in modules:
         try:
@@ -167,4 +166,4 @@ def _kill(pid: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2:])
+    serve(int(sys.argv[1]), sys.argv[2:])
