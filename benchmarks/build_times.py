@@ -54,6 +54,8 @@ TARGETS = {
 }
 EXECUTED = re.compile(r"^(\S+\.md): Executed notebook in", re.MULTILINE)
 DRIVER_COUNT = re.compile(r"^executed notebooks: (\d+)", re.MULTILINE)
+POOL_STARTED = "[kernel-pool] started"
+ORDINARY = {"CCG_KERNEL_POOL": "off"}  # the same build with ordinary kernels, for comparison
 
 
 def copy_book(target: Path, source: Path = REPO) -> Path:
@@ -70,15 +72,15 @@ def build_env() -> dict[str, str]:
     return env
 
 
-def run_build(book: Path, jobs: int, *extra: str) -> dict:
-    """Build ``book`` once; return wall seconds, notebooks executed, load average before the run."""
+def run_build(book: Path, jobs: int, *extra: str, env: dict[str, str] | None = None) -> dict:
+    """Build ``book`` once; return wall seconds, notebooks executed, whether the kernel pool ran, load."""
     load = os.getloadavg()[0]
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, str(DRIVER), "--book", str(book), "--jobs", str(jobs), *extra],
         capture_output=True,
         text=True,
-        env=build_env(),
+        env={**build_env(), **(env or {})},
         check=False,
     )
     seconds = time.perf_counter() - start
@@ -88,7 +90,8 @@ def run_build(book: Path, jobs: int, *extra: str) -> dict:
     driver = DRIVER_COUNT.search(result.stdout)
     if driver is None or int(driver.group(1)) != len(executed):
         sys.exit(f"executed-notebook counts disagree: log {executed}, driver {driver and driver.group(0)}")
-    return {"seconds": seconds, "executed": executed, "load": load}
+    pooled = POOL_STARTED in result.stdout
+    return {"seconds": seconds, "executed": executed, "pooled": pooled, "load": load}
 
 
 def prose_edit(book: Path, chapter: str, n: int) -> None:
@@ -138,30 +141,48 @@ def html_digests(book: Path) -> dict[str, str]:
     return digests
 
 
-def kernel_startup(book: Path, repeat: int) -> dict:
-    """Median seconds to start a kernel, then to run a chapter's first imports, then to load data."""
+def kernel_startup(book: Path, repeat: int, pooled: bool) -> dict:
+    """Median seconds to start a kernel (ordinary, or forked from the kernel pool's warm template),
+    then to run a chapter's first imports, then to load data."""
     from jupyter_client.manager import start_new_kernel
+
+    sys.path.insert(0, str(book / "src"))
+    from ccg_leadership.kernel_pool import KernelPool
 
     env = {**build_env(), "PYTHONPATH": str(book / "src"), "CCG_BOOK_ROOT": str(book)}
     steps = {
-        "first_imports": "from myst_nb import glue\nfrom ccg_leadership import study",
+        "first_imports": (
+            "import pandas, matplotlib.pyplot\nfrom myst_nb import glue\nfrom ccg_leadership import study"
+        ),
         "first_data_load": "study.load_phases()",
     }
     timings: dict[str, list[float]] = {"kernel_start": [], **{k: [] for k in steps}}
-    for _ in range(repeat):
-        start = time.perf_counter()
-        manager, client = start_new_kernel(kernel_name="python3", env=env, cwd=str(book / "chapters"))
-        timings["kernel_start"].append(time.perf_counter() - start)
-        try:
-            for name, code in steps.items():
-                start = time.perf_counter()
-                reply = client.execute_interactive(code, timeout=60, output_hook=lambda msg: None)
-                if reply["content"]["status"] != "ok":
-                    sys.exit(f"kernel step {name} failed: {reply['content']}")
-                timings[name].append(time.perf_counter() - start)
-        finally:
-            client.stop_channels()
-            manager.shutdown_kernel(now=True)
+    pool = KernelPool()
+    if pooled:
+        pool.start()
+    try:
+        for attempt in range(
+            repeat + int(pooled)
+        ):  # pooled: a first, unmeasured kernel waits for the template
+            start = time.perf_counter()
+            manager, client = start_new_kernel(kernel_name="python3", env=env, cwd=str(book / "chapters"))
+            started = time.perf_counter() - start
+            try:
+                measured = {"kernel_start": started}
+                for name, code in steps.items():
+                    start = time.perf_counter()
+                    reply = client.execute_interactive(code, timeout=60, output_hook=lambda msg: None)
+                    if reply["content"]["status"] != "ok":
+                        sys.exit(f"kernel step {name} failed: {reply['content']}")
+                    measured[name] = time.perf_counter() - start
+            finally:
+                client.stop_channels()
+                manager.shutdown_kernel(now=True)
+            if not (pooled and attempt == 0):
+                for name, value in measured.items():
+                    timings[name].append(value)
+    finally:
+        pool.stop()
     return {name: statistics.median(values) for name, values in timings.items()}
 
 
@@ -173,6 +194,7 @@ def summarise(runs: list[dict]) -> dict:
         "runs_seconds": [round(r["seconds"], 2) for r in runs],
         "executed": len(runs[-1]["executed"]) if len(executed) == 1 else None,
         "executed_notebooks": list(runs[-1]["executed"]),
+        "kernel_pool": sorted({r["pooled"] for r in runs}) == [True],
         "load_before": [round(r["load"], 2) for r in runs],
     }
 
@@ -189,6 +211,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-column", default="name", help="text column of --data-file to edit")
     parser.add_argument("--module", default="src/ccg_leadership/inventory.py")
     parser.add_argument("--write", action="store_true", help=f"save the results to {RESULTS.name}")
+    parser.add_argument(
+        "--no-compare-ordinary",
+        dest="compare_ordinary",
+        action="store_false",
+        help="skip the cold builds with ordinary kernels (CCG_KERNEL_POOL=off)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy")
     parser.add_argument("--source", type=Path, default=REPO, help="book tree to copy (default: this one)")
     args = parser.parse_args(argv)
@@ -203,6 +231,12 @@ def main(argv: list[str] | None = None) -> int:
             scenarios.setdefault("cold build", []).append(run_build(book, args.jobs))
             cold_digests.append(html_digests(book))
             print(f"  cold build {n + 1}: {scenarios['cold build'][-1]['seconds']:.1f} s", flush=True)
+        for n in range(args.repeat if args.compare_ordinary else 0):
+            shutil.rmtree(book / "_build", ignore_errors=True)
+            name = "cold build, ordinary kernels"
+            scenarios.setdefault(name, []).append(run_build(book, args.jobs, env=ORDINARY))
+            cold_digests.append(html_digests(book))
+            print(f"  {name} {n + 1}: {scenarios[name][-1]['seconds']:.1f} s", flush=True)
         edits = {
             "no-change rebuild": lambda n: None,
             "no-change rebuild, Sphinx forced": lambda n: None,
@@ -217,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
                 edit(n)
                 extra = ("--force",) if "forced" in name else ()
                 scenarios.setdefault(name, []).append(run_build(book, args.jobs, *extra))
-        startup = kernel_startup(book, args.repeat)
+        startup = {
+            "ordinary": kernel_startup(book, args.repeat, pooled=False),
+            "pooled": kernel_startup(book, args.repeat, pooled=True),
+        }
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -246,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         },
         "scenarios": {name: summarise(runs) for name, runs in scenarios.items()},
         "targets": {name: {"seconds": t[0], "executed": t[1]} for name, t in TARGETS.items()},
-        "kernel_seconds": {k: round(v, 2) for k, v in startup.items()},
+        "kernel_seconds": {
+            kind: {k: round(v, 2) for k, v in values.items()} for kind, values in startup.items()
+        },
         "cold_builds_identical": not differing,
         "cold_build_differences": differing,
         "load_after": round(os.getloadavg()[0], 2),
@@ -263,8 +302,9 @@ def main(argv: list[str] | None = None) -> int:
 def markdown_table(results: dict) -> str:
     """Return the scenarios as a Markdown table: median and runs, notebooks executed, target, load."""
     lines = [
-        "| scenario | median wall s | runs (s) | notebooks executed | target | load average before |",
-        "|---|---:|---|---:|---|---|",
+        "| scenario | median wall s | runs (s) | notebooks executed | kernel pool | target"
+        " | load average before |",
+        "|---|---:|---|---:|---|---|---|",
     ]
     for name, row in results["scenarios"].items():
         runs = ", ".join(f"{s:.2f}" for s in row["runs_seconds"])
@@ -276,7 +316,8 @@ def markdown_table(results: dict) -> str:
             wanted.append(f"≤ {target['seconds']:g} s")
         if target.get("executed") is not None:
             wanted.append(f"{target['executed']} executed")
-        cells = [name, f"{row['median_seconds']:.2f}", runs, executed, ", ".join(wanted) or "-", loads]
+        pool = "yes" if row["kernel_pool"] else "no"
+        cells = [name, f"{row['median_seconds']:.2f}", runs, executed, pool, ", ".join(wanted) or "-", loads]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -292,11 +333,12 @@ def print_table(results: dict) -> None:
     for name, row in results["scenarios"].items():
         if row["executed_notebooks"]:
             print(f"  {name}: {', '.join(row['executed_notebooks'])}")
-    kernel = results["kernel_seconds"]
-    print(
-        f"kernel start {kernel['kernel_start']:.2f} s; first imports {kernel['first_imports']:.2f} s;"
-        f" first data load {kernel['first_data_load']:.2f} s"
-    )
+    for kind, kernel in results["kernel_seconds"].items():
+        print(
+            f"{kind} kernel: start {kernel['kernel_start']:.2f} s;"
+            f" first imports {kernel['first_imports']:.2f} s;"
+            f" first data load {kernel['first_data_load']:.2f} s"
+        )
     same = "yes" if results["cold_builds_identical"] else f"NO: {results['cold_build_differences'][:10]}"
     print(f"repeated cold builds give identical HTML (except {', '.join(sorted(VOLATILE))}): {same}")
     print(f"load after: {results['load_after']}; benchmark took {results['benchmark_seconds']} s")
