@@ -59,6 +59,19 @@ def test_ties_go_to_the_first_cell_in_display_order() -> None:
     assert reasons([[7], [2], [7]], row_totals=False, column_totals=True) == [[S], [P], [""]]
 
 
+def test_plain_grid_gives_the_same_reasons_as_a_frame() -> None:
+    grid = [[0, 3, 12], [7, 1, 2], [4, 0, 9]]
+    expected = [["", P, S], [S, P, P], [P, "", S]]  # worked by hand: rows then columns, until stable
+    assert disclosure.suppression_status(grid, row_totals=True, column_totals=True).tolist() == expected
+    assert reasons(grid, row_totals=True, column_totals=True) == expected
+    assert disclosure.suppression_status(grid, row_totals=False, column_totals=False).tolist() == [
+        ["", P, ""],
+        ["", P, P],
+        [P, "", ""],
+    ]
+    assert disclosure.suppression_status([], row_totals=True, column_totals=True).shape == (0, 0)
+
+
 def test_small_base_rule() -> None:
     assert disclosure.share_hidden(9) and not disclosure.share_hidden(10)
 

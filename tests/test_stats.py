@@ -172,4 +172,54 @@ def test_wave_change_refuses_an_empty_group(tmp_path: Path) -> None:
     frame.to_csv(path, index=False, lineterminator="\n")
     with pytest.raises(ValueError, match="no answers from 'chair' in 2014"):
         stats.wave_change("vision_setter", 3, population="chair", root=root)
+    with pytest.raises(ValueError, match="no answers to 'vision_setter' from 'chair'"):
+        stats.distribution("vision_setter", 2014, population="chair", root=root)
     assert "chair" not in stats.by_role("vision_setter", 3, 2014, root).index
+
+
+def test_vectorised_wilson_equals_one_statsmodels_call_per_interval() -> None:
+    pairs = [(c, n) for n in range(1, 61) for c in range(n + 1)] + [(0, 1280), (1280, 1280), (17, 641)]
+    expected = [
+        tuple(100 * float(v) for v in proportion_confint(c, n, alpha=0.05, method="wilson")) for c, n in pairs
+    ]
+    # one vectorised call for all the new pairs; identical floats, not merely close ones
+    assert stats.wilson_intervals([c for c, _ in pairs], [n for _, n in pairs]) == expected
+    assert [stats.wilson(c, n) for c, n in pairs[::97]] == expected[::97]
+    repeated = stats.wilson_intervals([5, 3, 5], [40, 40, 40])  # order kept, repeats allowed
+    assert repeated == [stats.wilson(5, 40), stats.wilson(3, 40), stats.wilson(5, 40)]
+    assert stats.wilson_intervals([], []) == []
+
+
+@pytest.mark.parametrize("population", ["all", "managers", "gp_member", "chair|lay_member"])
+def test_answer_counts_equal_the_raw_answers(population: str) -> None:
+    roles = {"all": None, "managers": ["accountable_officer", "chief_finance_officer", "other_manager"]}.get(
+        population, population.split("|")
+    )
+    for item in ("vision_setter", "ccg_relative_influence", "primary_care_link"):
+        for wave in (2014, 2016):
+            rows = RAW[RAW["wave"] == wave]
+            if roles is not None:
+                rows = rows[rows["role"].isin(roles)]
+            raw = rows[item].dropna().astype(int).value_counts()
+            assert stats.answer_counts(item, wave, population) == {int(k): int(v) for k, v in raw.items()}
+    with pytest.raises(KeyError, match=r"no answers to 'vision_setter' in wave 2015; waves: \[2014, 2016\]"):
+        stats.answer_counts("vision_setter", 2015)
+    with pytest.raises(KeyError, match="no survey item"):
+        stats.answer_counts("not_an_item", 2016)
+
+
+def test_statistics_follow_an_edited_respondent_file(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    before = stats.share_by_wave("vision_setter", 3, root=root)
+    assert before.loc[2016, "share"] < 100
+    path = root / "survey" / "responses.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[frame["wave"] == "2016", "vision_setter"] = "3"
+    frame.to_csv(path, index=False, lineterminator="\n")
+    after = stats.share_by_wave("vision_setter", 3, root=root)
+    assert after.loc[2016, "share"] == 100 and after.loc[2016, "n"] == int((frame["wave"] == "2016").sum())
+    assert after.loc[2014, "count"] == before.loc[2014, "count"]
+    assert stats.answer_counts("vision_setter", 2016, root=root) == {3: after.loc[2016, "n"]}

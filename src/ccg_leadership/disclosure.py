@@ -21,6 +21,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
     import pandas as pd
 
 MIN_BASE = 10
@@ -48,9 +51,25 @@ def suppression_reasons(counts: pd.DataFrame, *, row_totals: bool, column_totals
     ``row_totals``/``column_totals`` say whether totals along rows/columns are published next to the
     table (and so could be used to recover a lone suppressed cell).
     """
-    reasons = counts.map(lambda c: PRIMARY if is_low_count(c) else "").astype(object)
+    import pandas as pd
+
     values = counts.to_numpy(copy=True)
-    status = reasons.to_numpy(copy=True)
+    status = suppression_status(values, row_totals=row_totals, column_totals=column_totals)
+    return pd.DataFrame(status, index=counts.index, columns=counts.columns, dtype=object)
+
+
+def suppression_status(
+    values: Sequence[Sequence[int]], *, row_totals: bool, column_totals: bool
+) -> np.ndarray:
+    """:func:`suppression_reasons` for a plain grid of counts (rows x columns): an object array of reasons."""
+    import numpy as np
+
+    values = np.asarray(values)
+    if values.size == 0:  # no lines at all
+        values = values.reshape(len(values), 0)
+    status = np.empty(values.shape, dtype=object)
+    for cell, count in np.ndenumerate(values):
+        status[cell] = PRIMARY if is_low_count(count) else ""
     lines: list[list[tuple[int, int]]] = []
     if row_totals:
         lines += [[(i, j) for j in range(values.shape[1])] for i in range(values.shape[0])]
@@ -68,5 +87,4 @@ def suppression_reasons(counts: pd.DataFrame, *, row_totals: bool, column_totals
             pool = positive or open_cells
             status[min(pool, key=lambda cell: (values[cell], line.index(cell)))] = SECONDARY
             changed = True
-    reasons.loc[:, :] = status
-    return reasons
+    return status

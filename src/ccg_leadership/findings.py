@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 
 
 def _share(row, wave: str, category: str, root, population: str | None = None) -> float:
-    data = stats.answers(row["item"], int(wave), population or row["population"], root)
-    count, n = stats.count_share(data["response"], category)
-    return 100 * count / n
+    counts = stats.answer_counts(row["item"], int(wave), population or row["population"], root)
+    wanted = set(stats.codes(category))
+    return 100 * sum(c for code, c in counts.items() if code in wanted) / sum(counts.values())
 
 
 def _evaluate(row, root) -> tuple[float, bool, str]:

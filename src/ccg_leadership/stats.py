@@ -22,6 +22,10 @@ Methods (stated once in the statistical-methods appendix):
   chi-square test (fixed seed, ``PERMUTATIONS`` resamples).
 - ``by_role``: share per role with Wilson intervals and disclosure control applied.
 
+Speed: the answers are counted once per version of the respondent file (by item, wave, role and
+option, ``answer_counts``); every statistic adds up those counts, and each table's Wilson intervals are
+computed in one vectorised statsmodels call (``wilson_intervals``, memoised by count and base).
+
 Provenance: a share is ``reported`` when a published finding (``data/published/findings.csv``, check
 ``share`` or ``change``) is about the same item, wave, population and categories and the computed value
 equals it at the published rounding; otherwise ``derived``. Intervals, tests and role breakdowns are
@@ -30,10 +34,10 @@ always ``derived`` (they depend on the assumed sample sizes).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,8 +102,9 @@ def answers(
     from . import survey
 
     survey.option_codes(item, root)  # KeyError naming the known items if ``item`` is not one
-    frame = survey.load_responses(root)
-    frame = frame[frame["item"] == item]
+    frame = _item_answers(root).get(item)
+    if frame is None:
+        frame = survey.load_responses(root).iloc[:0][["wave", "role", "response"]]
     if wave is not None:
         if int(wave) not in set(frame["wave"]):
             raise KeyError(f"no answers to {item!r} in wave {wave}; waves: {sorted(set(frame['wave']))}")
@@ -107,7 +112,83 @@ def answers(
     members = survey.population_roles(population, root)
     if members is not None:
         frame = frame[frame["role"].isin(members)]
-    return frame[["wave", "role", "response"]]
+    return frame.copy()
+
+
+def _item_answers(root: Path | None) -> dict[str, pd.DataFrame]:
+    """The answers (wave, role, response) to each item, split once per version of the respondent file."""
+    return _split_once(root)[0]
+
+
+def _tallies(root: Path | None) -> dict[str, dict[tuple[int, str], dict[int, int]]]:
+    """Per item, the number of answers per option code in each (wave, role) that has any answers."""
+    return _split_once(root)[1]
+
+
+def _split_once(root: Path | None) -> tuple[dict, dict]:
+    from . import survey
+
+    root = survey.data_root(root)
+    responses, codebook = survey.responses_path(root), root / "survey" / "codebook.csv"
+    return _split_cached(str(responses), survey.file_stamp(responses), survey.file_stamp(codebook), str(root))
+
+
+@cache
+def _split_cached(path: str, stamp: tuple[int, int], book_stamp: tuple[int, int], root: str) -> tuple:
+    """Split the tidy answers by item and count them by item, wave, role and code (one groupby)."""
+    from . import survey
+
+    long = survey.load_responses(Path(root))
+    columns = ["wave", "role", "response"]
+    frames = {str(item): part[columns] for item, part in long.groupby("item", sort=False)}
+    tallies: dict[str, dict[tuple[int, str], dict[int, int]]] = {}
+    sizes = long.groupby(["item", "wave", "role", "response"], sort=True).size()
+    for (item, wave, role, code), count in sizes.items():
+        tallies.setdefault(str(item), {}).setdefault((int(wave), str(role)), {})[int(code)] = int(count)
+    return frames, tallies
+
+
+def _cells(
+    item: str, wave: int | None, population: str, root: Path | None
+) -> dict[tuple[int, str], dict[int, int]]:
+    """Answer counts per code in each (wave, role) of ``population``, checked exactly as :func:`answers`."""
+    from . import survey
+
+    survey.option_codes(item, root)
+    table = _tallies(root).get(item, {})
+    if wave is not None:
+        if not any(w == int(wave) for w, _ in table):
+            answers(item, wave, population, root)  # raises the KeyError naming the item's waves
+        table = {key: counts for key, counts in table.items() if key[0] == int(wave)}
+    members = survey.population_roles(population, root)
+    if members is not None:
+        keep = set(members)
+        table = {key: counts for key, counts in table.items() if key[1] in keep}
+    return table
+
+
+def _per_wave(cells: dict[tuple[int, str], dict[int, int]]) -> dict[int, dict[int, int]]:
+    """Add up the roles: answer counts per code in each wave (waves in ascending order)."""
+    waves: dict[int, dict[int, int]] = {}
+    for (wave, _role), counts in sorted(cells.items()):
+        total = waves.setdefault(wave, {})
+        for code, count in counts.items():
+            total[code] = total.get(code, 0) + count
+    return waves
+
+
+def _count(counts: dict[int, int], category: tuple[int, ...]) -> tuple[int, int]:
+    """Return (count in category, base n) from answer counts per code."""
+    return sum(counts.get(code, 0) for code in set(category)), sum(counts.values())
+
+
+def answer_counts(item: str, wave: int, population: str = "all", root: Path | None = None) -> dict[int, int]:
+    """Return the number of answers per option code to ``item`` in ``wave`` from ``population``.
+
+    The same counts as ``answers(item, wave, population)["response"].value_counts()`` (and the same
+    errors), from a tally made once per version of the respondent file.
+    """
+    return _per_wave(_cells(item, wave, population, root)).get(int(wave), {})
 
 
 def count_share(responses: pd.Series, category: Category) -> tuple[int, int]:
@@ -115,13 +196,33 @@ def count_share(responses: pd.Series, category: Category) -> tuple[int, int]:
     return int(responses.isin(codes(category)).sum()), int(len(responses))
 
 
-@cache
+_WILSON: dict[tuple[int, int], tuple[float, float]] = {}
+"""Memoised Wilson intervals (percent) by (count, n)."""
+
+
 def wilson(count: int, n: int) -> tuple[float, float]:
     """Return the Wilson score 95 % interval of count/n in percent (statsmodels; memoised)."""
-    from statsmodels.stats.proportion import proportion_confint
+    return wilson_intervals([count], [n])[0]
 
-    low, high = proportion_confint(count, n, alpha=ALPHA, method="wilson")
-    return float(low) * 100, float(high) * 100
+
+def wilson_intervals(counts: Iterable[int], ns: Iterable[int]) -> list[tuple[float, float]]:
+    """Return the Wilson 95 % intervals (percent) of many count/n pairs, in order.
+
+    Pairs not computed before go to statsmodels' ``proportion_confint`` in one vectorised call; the
+    values are identical to one call per pair (the same float operations, element by element).
+    """
+    pairs = [(int(c), int(n)) for c, n in zip(counts, ns, strict=True)]
+    new = sorted({pair for pair in pairs if pair not in _WILSON})
+    if new:
+        import numpy as np
+        from statsmodels.stats.proportion import proportion_confint
+
+        low, high = proportion_confint(
+            np.array([c for c, _ in new]), np.array([n for _, n in new]), alpha=ALPHA, method="wilson"
+        )
+        for pair, lo, hi in zip(new, low, high, strict=True):
+            _WILSON[pair] = (float(lo) * 100, float(hi) * 100)
+    return [_WILSON[pair] for pair in pairs]
 
 
 def _published(check: str, item: str, wave: str, population: str, category: Category, root) -> list[dict]:
@@ -155,10 +256,40 @@ def provenance_of(
     value: float, check: str, item: str, wave: str, population: str, category: Category, root=None
 ) -> str:
     """Return ``reported`` if ``value`` equals a published finding at its rounding, else ``derived``."""
-    for row in _published(check, item, wave, population, category, root):
+    return _kind(value, _published(check, item, wave, population, category, root))
+
+
+def _kind(value: float, published: Iterable[dict]) -> str:
+    """``reported`` if ``value`` equals one of these published findings at its rounding, else ``derived``."""
+    for row in published:
         if round_half_up(value, int(row["rounding"])) == float(row["value"]):
             return Provenance.REPORTED.value
     return Provenance.DERIVED.value
+
+
+class _Shares:
+    """Provenance of the shares in one table: published findings fetched once, on first use.
+
+    A table none of whose shares can be reported (a role breakdown) never reads the findings file.
+    """
+
+    def __init__(self, item: str, population: str, root: Path | None) -> None:
+        self.item, self.population, self.root = item, population, root
+        self._index: dict | None = None
+
+    def kind(self, share: float, wave: int, category: tuple[int, ...]) -> str:
+        """Provenance of ``share`` of ``category`` in ``wave`` (check ``share`` of the findings)."""
+        if self._index is None:
+            self._index = _published_index(self.root)
+        rows = self._index.get(("share", self.item, str(wave), self.population), ())
+        wanted = codes(category)
+        return _kind(share, [row for row in rows if codes(row["category"]) == wanted])
+
+
+def _prefetch_intervals(cells: Iterable[tuple[int, int, str]]) -> None:
+    """Compute the Wilson intervals a table will show ((count, n, reason) per cell) in one call."""
+    shown = [(count, n) for count, n, reason in cells if not reason and not disclosure.share_hidden(n)]
+    wilson_intervals([c for c, _ in shown], [n for _, n in shown])
 
 
 def _plain(rows: list[dict], columns: list[str] | None = None) -> pd.DataFrame:
@@ -179,14 +310,17 @@ def share_by_wave(
     ``"all"``) a count of 1 to 4 is suppressed too (values None, ``[c]`` displayed).
     """
     category = resolve(item, category, root)
-    data = answers(item, population=population, root=root)
-    rows = []
-    for wave, group in data.groupby("wave", sort=True):
-        count, n = count_share(group["response"], category)
+    lines = []
+    for wave, counts in _per_wave(_cells(item, None, population, root)).items():
+        count, n = _count(counts, category)
         reason = disclosure.PRIMARY if population != "all" and disclosure.is_low_count(count) else ""
-        rows.append(
-            {"wave": int(wave), **_cell(count, n, reason, item, str(wave), population, category, root, True)}
-        )
+        lines.append((wave, count, n, reason))
+    _prefetch_intervals(line[1:] for line in lines)
+    shares = _Shares(item, population, root)
+    rows = [
+        {"wave": int(wave), **_cell(count, n, reason, partial(shares.kind, wave=wave, category=category))}
+        for wave, count, n, reason in lines
+    ]
     frame = _plain(rows).set_index("wave")
     frame.attrs["interval_provenance"] = Provenance.DERIVED.value
     return frame
@@ -241,8 +375,8 @@ def wave_change(
     category = resolve(item, category, root)
     from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-    c1, n1 = count_share(answers(item, first, population, root)["response"], category)
-    c2, n2 = count_share(answers(item, second, population, root)["response"], category)
+    c1, n1 = _count(answer_counts(item, first, population, root), category)
+    c2, n2 = _count(answer_counts(item, second, population, root), category)
     if not n1 or not n2:
         raise ValueError(f"{item}: no answers from {population!r} in {first if not n1 else second}")
     low, high = confint_proportions_2indep(c2, n2, c1, n1, method="newcomb", compare="diff", alpha=ALPHA)
@@ -289,59 +423,65 @@ def distribution(
     breakdowns (``by="role"`` or a ``population`` other than ``"all"``; row totals = each line's base,
     column totals = each wave's option counts): suppressed cells have count, share, low and high set to
     None and ``[c]`` in the display columns. Shares on bases below 10 are None and shown as ``[x]``.
+    ValueError if ``population`` gave no answers (in ``wave``).
     """
-
-    import pandas as pd
-
     from . import survey
 
     if by not in (None, "role"):
         raise ValueError(f"by must be None or 'role', got {by!r}")
     labels = survey.option_labels(item, root)
     option_keys = {code: key for key, code in survey.option_codes(item, root).items()}
-    data = answers(item, wave, population, root)
-    keys = ["wave", "role"] if by == "role" else ["wave"]
-    counts = (
-        data.groupby(keys + ["response"], sort=True)
-        .size()
-        .unstack("response")
-        .reindex(columns=list(labels), fill_value=0)
-        .fillna(0)
-        .astype(int)
-    )
+    cells = _cells(item, wave, population, root)
     if by == "role":
         role_table = survey.roles(root)
         order = {r: i for i, r in enumerate(role_table.index)}
-        counts = counts.sort_index(key=lambda idx: idx.map(order) if idx.name == "role" else idx)
-    # each wave is its own table: its option counts are the column totals published for that wave
-    reasons = pd.concat(
-        [
-            disclosure.suppression_reasons(part, row_totals=True, column_totals=by == "role")
-            if by == "role" or population != "all"
-            else part.map(lambda _: "")
-            for _, part in counts.groupby(level="wave", sort=False)
-        ]
+        role_labels = {r: str(label) for r, label in role_table["label"].items()}
+        lines = sorted(cells.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], len(order)), kv[0][1]))
+    else:
+        lines = [((w, None), counts) for w, counts in _per_wave(cells).items()]
+    if not lines:
+        raise ValueError(f"no answers to {item!r} from {population!r} (wave {wave})")
+    matrix = [[counts.get(code, 0) for code in labels] for _, counts in lines]
+    reasons = _distribution_reasons([key[0] for key, _ in lines], matrix, by == "role", population != "all")
+    _prefetch_intervals(
+        (count, sum(line), reason)
+        for line, line_reasons in zip(matrix, reasons, strict=True)
+        for count, reason in zip(line, line_reasons, strict=True)
     )
+    shares = _Shares(item, population, root) if by is None else None
     rows = []
-    for key, line in counts.iterrows():
-        key = key if isinstance(key, tuple) else (key,)
-        n = int(line.sum())
-        for code, label in labels.items():
-            count = int(line[code])
-            reason = reasons.loc[key if len(key) > 1 else key[0], code]
-            row = dict(zip(keys, key, strict=True))
-            row["wave"] = int(row["wave"])
+    for ((line_wave, role), _), line, line_reasons in zip(lines, matrix, reasons, strict=True):
+        n = sum(line)
+        for (code, label), count, reason in zip(labels.items(), line, line_reasons, strict=True):
+            row: dict = {"wave": int(line_wave)}
             if by == "role":
-                row["role_label"] = str(role_table.loc[row["role"], "label"])
-            row.update(
-                _cell(count, n, reason, item, str(row["wave"]), population, code, root, by is None),
-                code=int(code),
-                key=option_keys[code],
-                label=label,
-            )
+                row.update(role=role, role_label=role_labels[role])
+            kind_of = None
+            if shares is not None:
+                kind_of = partial(shares.kind, wave=line_wave, category=(int(code),))
+            row.update(_cell(count, n, reason, kind_of), code=int(code), key=option_keys[code], label=label)
             rows.append(row)
+    keys = ["wave", "role"] if by == "role" else ["wave"]
     columns = keys + (["role_label"] if by == "role" else []) + ["code", "key", "label"] + list(_CELL_COLUMNS)
     return _plain(rows, columns)
+
+
+def _distribution_reasons(
+    waves: list[int], matrix: list[list[int]], by_role: bool, subgroup: bool
+) -> list[list[str]]:
+    """Suppression reason per cell of a distribution; each wave is its own table (lines = bases).
+
+    A wave's option counts are the column totals published for that wave; without a breakdown
+    (``by_role`` False and the whole sample) nothing is suppressed.
+    """
+    if not (by_role or subgroup):
+        return [["" for _ in line] for line in matrix]
+    reasons: list[list[str]] = []
+    for wave in dict.fromkeys(waves):
+        part = [line for w, line in zip(waves, matrix, strict=True) if w == wave]
+        status = disclosure.suppression_status(part, row_totals=True, column_totals=by_role)
+        reasons.extend([str(reason) for reason in line] for line in status)
+    return reasons
 
 
 _CELL_COLUMNS = (
@@ -358,8 +498,11 @@ _CELL_COLUMNS = (
 )
 
 
-def _cell(count: int, n: int, reason: str, item, wave, population, category, root, may_report) -> dict:
-    """One table cell after disclosure control (values None where hidden)."""
+def _cell(count: int, n: int, reason: str, kind_of: Callable[[float], str] | None = None) -> dict:
+    """One table cell after disclosure control (values None where hidden).
+
+    ``kind_of(share)`` gives the provenance of a shown share (None: always derived).
+    """
     if reason:
         return {
             "n": n,
@@ -381,8 +524,8 @@ def _cell(count: int, n: int, reason: str, item, wave, population, category, roo
         low, high = wilson(count, n)
         share_display = f"{round_half_up(share):.0f}"
     kind = Provenance.DERIVED.value
-    if may_report and share is not None:
-        kind = provenance_of(share, "share", item, wave, population, category, root)
+    if kind_of is not None and share is not None:
+        kind = kind_of(share)
     return {
         "n": n,
         "count": count,
@@ -406,32 +549,32 @@ def by_role(item: str, category: Category, wave: int, root: Path | None = None) 
     suppressed role count triggers secondary suppression. Suppressed values are None.
     """
     category = resolve(item, category, root)
-    import pandas as pd
-
     from . import survey
 
     role_table = survey.roles(root)
-    data = answers(item, wave, root=root)
-    present = [r for r in role_table.index if r in set(data["role"])]
-    tallies = {r: count_share(data.loc[data["role"] == r, "response"], category) for r in present}
-    counts = pd.DataFrame({"count": [tallies[r][0] for r in present]}, index=present)
-    reasons = disclosure.suppression_reasons(counts, row_totals=False, column_totals=True)
-    rows = []
-    for role in present:
-        count, n = tallies[role]
-        cell = _cell(count, n, reasons.loc[role, "count"], item, str(wave), "all", category, root, False)
-        rows.append({"role": role, "role_label": str(role_table.loc[role, "label"]), **cell})
+    cells = _cells(item, wave, "all", root)
+    tallies = {role: _count(counts, category) for (_, role), counts in cells.items()}
+    present = [r for r in role_table.index if r in tallies]
+    reasons = disclosure.suppression_status(
+        [[tallies[r][0]] for r in present], row_totals=False, column_totals=True
+    )
+    lines = [(*tallies[role], str(reason[0])) for role, reason in zip(present, reasons, strict=True)]
+    _prefetch_intervals(lines)
+    rows = [
+        {"role": role, "role_label": str(role_table.loc[role, "label"]), **_cell(*line)}
+        for role, line in zip(present, lines, strict=True)
+    ]
     return _plain(rows).set_index("role")
 
 
 def role_shares(item: str, category: Category, wave: int, root: Path | None = None) -> dict[str, float]:
     """Unsuppressed share per role (for checks against published role findings, not for display)."""
     category = resolve(item, category, root)
-    data = answers(item, wave, root=root)
-    return {
-        role: 100 * count_share(group["response"], category)[0] / len(group)
-        for role, group in data.groupby("role", sort=True)
-    }
+    shares = {}
+    for (_, role), counts in sorted(_cells(item, wave, "all", root).items()):
+        count, n = _count(counts, category)
+        shares[role] = 100 * count / n
+    return shares
 
 
 @dataclass(frozen=True)
@@ -463,12 +606,8 @@ def compare_distributions(
     from . import survey
 
     codes_ = list(survey.option_labels(item, root))
-    table = np.array(
-        [
-            [int((answers(item, w, population, root)["response"] == c).sum()) for c in codes_]
-            for w in (first, second)
-        ]
-    )
+    tallies = [answer_counts(item, w, population, root) for w in (first, second)]
+    table = np.array([[counts.get(c, 0) for c in codes_] for counts in tallies])
     table = table[:, table.sum(axis=0) > 0]
     expected = stats.contingency.expected_freq(table)
     if expected.min() >= MIN_EXPECTED:

@@ -177,32 +177,64 @@ def _items_cached(path: str, stamp: tuple[int, int], root: str) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("item")
 
 
+def _options(root: Path | None) -> dict[str, tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]]:
+    """Per item (codebook order): its option codes, keys and labels, built once per codebook version."""
+    root = _root(root)
+    path = root / "survey" / "codebook.csv"
+    return _options_cached(str(path), file_stamp(path), str(root))
+
+
+@cache
+def _options_cached(path: str, stamp: tuple[int, int], root: str) -> dict:
+    table = _items_cached(path, stamp, root)
+    return {
+        str(item): (tuple(codes), tuple(keys), tuple(labels))
+        for item, codes, keys, labels in zip(
+            table.index, table["codes"], table["keys"], table["options"], strict=True
+        )
+    }
+
+
+def _item_options(item: str, root: Path | None) -> tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]:
+    options = _options(root)
+    if item not in options:
+        raise KeyError(f"no survey item {item!r}; known: {', '.join(options)}")
+    return options[item]
+
+
 def option_labels(item: str, root: Path | None = None) -> dict[int, str]:
     """Return ``{code: label}`` for ``item`` in codebook order; KeyError names the known items."""
-    table = items(root)
-    if item not in table.index:
-        raise KeyError(f"no survey item {item!r}; known: {', '.join(table.index)}")
-    return dict(zip(table.loc[item, "codes"], table.loc[item, "options"], strict=True))
+    codes, _, labels = _item_options(item, root)
+    return dict(zip(codes, labels, strict=True))
 
 
 def option_codes(item: str, root: Path | None = None) -> dict[str, int]:
     """Return ``{key: code}`` for ``item`` in codebook order (e.g. ``{"managers": 1, ...}``)."""
-    table = items(root)
-    if item not in table.index:
-        raise KeyError(f"no survey item {item!r}; known: {', '.join(table.index)}")
-    return dict(zip(table.loc[item, "keys"], table.loc[item, "codes"], strict=True))
+    codes, keys, _ = _item_options(item, root)
+    return dict(zip(keys, codes, strict=True))
 
 
 def roles(root: Path | None = None) -> pd.DataFrame:
     """Return the roles (``data/survey/roles.csv``) indexed by role id in display order."""
+    return _roles(root).copy()
+
+
+def _roles(root: Path | None) -> pd.DataFrame:
+    """The cached role table (shared: callers must not modify it)."""
     root = _root(root)
-    frame = _read(root / "survey" / "roles.csv", "survey_roles", root)
+    path = root / "survey" / "roles.csv"
+    return _roles_cached(str(path), file_stamp(path), str(root))
+
+
+@cache
+def _roles_cached(path: str, stamp: tuple[int, int], root: str) -> pd.DataFrame:
+    frame = _read(Path(path), "survey_roles", Path(root))
     return frame.sort_values("order", kind="stable").set_index("role")
 
 
 def role_label(role: str, root: Path | None = None) -> str:
     """Return the reader-facing label of a role id."""
-    table = roles(root)
+    table = _roles(root)
     if role not in table.index:
         raise KeyError(f"no role {role!r}; known: {', '.join(table.index)}")
     return str(table.loc[role, "label"])
@@ -210,7 +242,7 @@ def role_label(role: str, root: Path | None = None) -> str:
 
 def role_group_members(group: str, root: Path | None = None) -> list[str]:
     """Return the role ids of a broad group (e.g. ``"manager"``), in display order."""
-    table = roles(root)
+    table = _roles(root)
     members = [r for r, g in table["group"].items() if g == group]
     if not members:
         raise KeyError(f"no role group {group!r}; known: {', '.join(dict.fromkeys(table['group']))}")
@@ -223,7 +255,7 @@ def population_roles(population: str, root: Path | None = None) -> list[str] | N
         return None
     if population == "managers":
         return role_group_members("manager", root)
-    known = set(roles(root).index)
+    known = set(_roles(root).index)
     names = population.split("|")
     unknown = [n for n in names if n not in known]
     if unknown:
