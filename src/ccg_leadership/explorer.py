@@ -65,6 +65,12 @@ def _pct(value: object) -> str:
     return "" if value is None or value != value else f"{float(value):.0f}"
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of a stats frame as plain dicts of its cells (no pandas indexing per row)."""
+    columns = {name: frame[name].tolist() for name in frame.columns}
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
 def options_view_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
     """Render one wave's answer distribution (rows = options) as a table with a bar per row.
 
@@ -72,15 +78,15 @@ def options_view_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
     and a row whose share equals a published figure is marked as reported.
     """
     body = []
-    for row in frame.itertuples():
-        interval = "" if row.low is None else f"{_pct(row.low)}–{_pct(row.high)}"
-        source = "reported" if row.provenance == "reported" else "computed"
+    for row in _records(frame):
+        interval = "" if row["low"] is None else f"{_pct(row['low'])}–{_pct(row['high'])}"
+        source = "reported" if row["provenance"] == "reported" else "computed"
         body.append(
-            f'<tr><th scope="row">{html.escape(str(row.label))}</th>'
-            f'<td class="ccg-bar-cell">{_bar(row.share)}</td>'
-            f'<td class="num">{html.escape(str(row.share_display))}%</td>'
+            f'<tr><th scope="row">{html.escape(str(row["label"]))}</th>'
+            f'<td class="ccg-bar-cell">{_bar(row["share"])}</td>'
+            f'<td class="num">{html.escape(str(row["share_display"]))}%</td>'
             f'<td class="num">{interval}</td>'
-            f'<td class="num">{html.escape(str(row.count_display))} / {int(row.n)}</td>'
+            f'<td class="num">{html.escape(str(row["count_display"]))} / {int(row["n"])}</td>'
             f"<td>{source}</td></tr>"
         )
     overall = "reported" if (frame["provenance"] == "reported").all() else "derived"
@@ -101,16 +107,20 @@ def role_matrix_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
     """
     labels = list(dict.fromkeys(frame["label"]))
     head = "".join(f'<th scope="col">{html.escape(str(label))}</th>' for label in labels)
+    lines: dict[object, list[dict]] = {}
+    for row in _records(frame):
+        if row["role_label"] is not None:
+            lines.setdefault(row["role_label"], []).append(row)
     body = []
-    for role_label, group in frame.groupby("role_label", sort=False):
+    for role_label, group in lines.items():
         cells = []
-        for row in group.itertuples():
-            shown = str(row.share_display)
+        for row in group:
+            shown = str(row["share_display"])
             text = shown if shown.startswith("[") else f"{shown}%"
-            cells.append(f'<td class="num">{html.escape(text)}{_bar(row.share)}</td>')
+            cells.append(f'<td class="num">{html.escape(text)}{_bar(row["share"])}</td>')
         body.append(
             f'<tr><th scope="row">{html.escape(str(role_label))}</th>'
-            f'<td class="num">{int(group["n"].iloc[0])}</td>{"".join(cells)}</tr>'
+            f'<td class="num">{int(group[0]["n"])}</td>{"".join(cells)}</tr>'
         )
     return (
         f'<div class="ccg-view"><table>{_caption(title, subtitle, "derived")}'

@@ -49,7 +49,9 @@ def _reader_rows(frame: pd.DataFrame, label_columns: dict[str, str]) -> pd.DataF
     import pandas as pd
 
     rows = []
-    for _, row in frame.iterrows():
+    columns = {name: frame[name].tolist() for name in frame.columns}
+    for values in zip(*columns.values(), strict=True):
+        row = dict(zip(columns, values, strict=True))
         line = {title: row[column] for column, title in label_columns.items()}
         line.update(
             {
