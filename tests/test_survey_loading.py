@@ -220,3 +220,29 @@ def test_loading_and_computing_never_write_to_data(tmp_path: Path) -> None:
     stats.by_role("ccg_relative_influence", "4|5", 2016, root)
     after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_yaml_and_schema_readers_give_what_pyyaml_and_pandera_give() -> None:
+    import pandera.pandas as pa
+
+    from ccg_leadership import schemas
+    from ccg_leadership.tables import load_yaml
+
+    def typed(value: object) -> object:
+        if isinstance(value, dict):
+            return [(typed(k), typed(v)) for k, v in value.items()]
+        if isinstance(value, list):
+            return [typed(v) for v in value]
+        return type(value).__name__, value
+
+    files = sorted(DATA.rglob("*.yml"))
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert typed(load_yaml(text)) == typed(yaml.safe_load(text)), path
+    for path in sorted((DATA / "schema").glob("*.yml")):
+        loaded = schemas.load_schema(path.stem, DATA)
+        assert loaded == pa.DataFrameSchema.from_yaml(path), path
+        assert loaded.to_yaml() == pa.DataFrameSchema.from_yaml(path).to_yaml()
+    with pytest.raises(yaml.YAMLError):
+        load_yaml("key: [unclosed")

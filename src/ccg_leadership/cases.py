@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from . import provenance
 from .paths import data_dir
 from .schemas import load_schema
-from .tables import DataFileError, read_csv
+from .tables import DataFileError, load_yaml, read_validated
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -187,7 +187,7 @@ def _read_record(path: Path) -> tuple[dict[str, str], list[dict[str, str | None]
 
     record = path.stem
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise DataFileError(f"{path}: not valid UTF-8; save the file as UTF-8") from None
     except yaml.YAMLError as exc:
@@ -496,7 +496,7 @@ def provenance_summary(records: CaseRecords) -> pd.DataFrame:
 def load_themes(root: Path | None = None) -> pd.DataFrame:
     """Return the verified cross-case themes and barriers (``data/cases/themes.csv``), validated."""
     root = root or data_dir()
-    return read_csv(root / "cases" / "themes.csv", load_schema("cases_themes", root)).set_index("theme")
+    return read_validated(root / "cases" / "themes.csv", "cases_themes", root).set_index("theme")
 
 
 def themes_table(kind: str, root: Path | None = None) -> pd.DataFrame:

@@ -49,10 +49,10 @@ def _root(root: Path | None) -> Path:
 
 def load_config(root: Path | None = None) -> dict:
     """Return the reconstruction assumptions (``data/reconstruction.yml``) after basic checks."""
-    import yaml
+    from .tables import load_yaml
 
     path = _root(root) / CONFIG
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config = load_yaml(path.read_text(encoding="utf-8"))
     if config.get("provenance") != "illustrative":
         raise ValueError(f"{path}: the reconstruction must be marked 'provenance: illustrative'")
     for target in config["targets"]:

@@ -19,9 +19,12 @@ def schema_path(name: str, root: Path | None = None) -> Path:
 
 @cache
 def _load(path: Path) -> pa.DataFrameSchema:
-    import pandera.pandas as pa
+    """Build the schema as ``DataFrameSchema.from_yaml`` does, parsing the YAML with libyaml."""
+    from pandera.io.pandas_io import deserialize_schema
 
-    return pa.DataFrameSchema.from_yaml(path)
+    from .tables import load_yaml
+
+    return deserialize_schema(load_yaml(path.read_text(encoding="utf-8")))
 
 
 def load_schema(name: str, root: Path | None = None) -> pa.DataFrameSchema:

@@ -87,6 +87,17 @@ def describe_failures(path: Path, failures: pd.DataFrame, limit: int = 5) -> str
     return "\n".join(lines)
 
 
+def load_yaml(text: str) -> object:
+    """Parse YAML text safely, with PyYAML's libyaml parser when it is available.
+
+    The same values as ``yaml.safe_load`` (the same safe constructor and resolver; only the parser is
+    compiled), about eight times faster; errors are ``yaml.YAMLError`` as with ``safe_load``.
+    """
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def file_stamp(path: Path) -> tuple[int, int]:
     """Modification time and size of ``path`` ((0, 0) if absent): the version key of cached reads."""
     path = Path(path)
