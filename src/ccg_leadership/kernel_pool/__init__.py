@@ -51,6 +51,14 @@ def enabled() -> bool:
     return os.environ.get(SWITCH, "").strip().lower() not in {"off", "0", "no", "false"}
 
 
+def ordinary_spec() -> dict:
+    """The ``python3`` kernel spec the pool stands in for (its metadata, protocol version, etc.)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3").to_dict()
+    return {key: value for key, value in spec.items() if key not in {"resource_dir"}}
+
+
 class KernelPool:
     """One template process and the kernel spec that routes new ``python3`` kernels to it."""
 
@@ -88,13 +96,7 @@ class KernelPool:
         spec = self.folder / "kernels" / "python3"
         spec.mkdir(parents=True)
         launcher = [sys.executable, "-I", "-S", str(HERE / "launcher.py"), str(self.socket)]
-        kernel = {
-            "argv": [*launcher, "{connection_file}"],
-            "display_name": "Python 3 (ipykernel)",
-            "language": "python",
-            "interrupt_mode": "signal",
-            "metadata": {"debugger": True},
-        }
+        kernel = {**ordinary_spec(), "argv": [*launcher, "{connection_file}"]}
         (spec / "kernel.json").write_text(json.dumps(kernel, indent=1), encoding="utf-8")
         atexit.register(self.stop)  # also if the build is interrupted
         self._previous_path = os.environ.get("JUPYTER_PATH")
