@@ -8,6 +8,7 @@ fetches them from a CDN.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 from pathlib import Path
@@ -62,14 +63,29 @@ def check_assets(app: Sphinx) -> None:
 
 
 def copy_assets(app: Sphinx, exception: Exception | None) -> None:
-    """Copy the assets into ``<outdir>/_static/widgets/`` after a successful HTML build."""
+    """Copy the assets into ``<outdir>/_static/widgets/`` after a successful HTML build.
+
+    Files already there with the same bytes are left alone (every rebuild used to rewrite them).
+    """
     if exception is not None or app.builder.format != "html":
         return
     target = Path(app.outdir) / TARGET
     target.mkdir(parents=True, exist_ok=True)
     for name, source in asset_sources(Path(app.srcdir)).items():
-        shutil.copyfile(source, target / name)
-    (target / "require-config.js").write_text(REQUIRE_CONFIG, encoding="utf-8")
+        if not same_bytes(source, target / name):
+            shutil.copyfile(source, target / name)
+    config = target / "require-config.js"
+    if not config.is_file() or config.read_text(encoding="utf-8") != REQUIRE_CONFIG:
+        config.write_text(REQUIRE_CONFIG, encoding="utf-8")
+
+
+def same_bytes(source: Path, target: Path) -> bool:
+    """True if ``target`` is a file with exactly the bytes of ``source``."""
+    return (
+        target.is_file()
+        and target.stat().st_size == source.stat().st_size
+        and filecmp.cmp(source, target, shallow=False)
+    )
 
 
 def setup(app: Sphinx) -> None:
