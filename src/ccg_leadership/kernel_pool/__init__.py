@@ -38,9 +38,11 @@ PRELOAD = (
     "scipy.stats",
     "statsmodels.stats.proportion",
     "pandera.pandas",
+    "pandera.backends.pandas.builtin_checks",
     "yaml",
     "ipywidgets",
     "myst_nb",
+    "myst_nb.ext.glue",  # a chapter's first glue() otherwise imports nbformat and jsonschema
 )
 SWITCH = "CCG_KERNEL_POOL"
 HERE = Path(__file__).resolve().parent
@@ -121,3 +123,14 @@ class KernelPool:
             shutil.rmtree(self.folder, ignore_errors=True)
         self.process = None
         self.folder = None
+
+
+_SHARED: KernelPool | None = None
+
+
+def shared() -> KernelPool:
+    """The process's pool: the build driver may start it early, the Sphinx extension uses and stops it."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = KernelPool()
+    return _SHARED

@@ -2,10 +2,12 @@
 
 The pool pays for its imports once, so it only helps when at least two notebooks execute: a cold
 build starts it as soon as Sphinx is set up (``builder-inited``), so the template imports while
-Sphinx loads its environment and generates the case pages; an incremental build starts it before
-reading (``env-before-read-docs``) only if at least :data:`MIN_EXECUTIONS` of the documents to read
-will miss the execution cache, a question answered with myst-nb's and jupyter-cache's own functions
-on the text the parser will see. The pool stops when the build finishes (or fails).
+Sphinx loads its environment and generates the case pages (``scripts/build_book.py`` starts it
+earlier still, before importing Sphinx, when there is no execution cache yet); an incremental build
+starts it before reading (``env-before-read-docs``) only if at least :data:`MIN_EXECUTIONS` of
+the documents to read will miss the execution cache, a question answered with myst-nb's and
+jupyter-cache's own functions on the text the parser will see. The pool stops when the build
+finishes (or fails).
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..kernel_pool import KernelPool, enabled
+from ..kernel_pool import enabled, shared
 from . import dependencies
 
 logger = logging.getLogger(__name__)
 
 MIN_EXECUTIONS = 2
-_POOL = KernelPool()
 
 
 def cache_database(app: Sphinx) -> Path:
@@ -44,7 +45,7 @@ def start_when_cold(app: Sphinx) -> None:
 
 def start_when_needed(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Start the pool if enough of the documents about to be read will execute."""
-    if _POOL.running or not executes_notebooks(app):
+    if shared().running or not executes_notebooks(app):
         return
     misses = will_execute(app, env, docnames)
     if len(misses) >= MIN_EXECUTIONS:
@@ -77,14 +78,16 @@ def will_execute(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> lis
 
 
 def _start(reason: str) -> None:
-    if not _POOL.running:
-        _POOL.start()
-        logger.info("[kernel-pool] started (%s)", reason)
+    pool = shared()
+    early = pool.running  # the build driver may have launched it before Sphinx was even imported
+    pool.start()
+    note = "; launched early by the build driver" if early else ""
+    logger.info("[kernel-pool] started (%s%s)", reason, note)
 
 
 def stop(app: Sphinx, exception: Exception | None) -> None:
     """Stop the pool at the end of the build."""
-    _POOL.stop()
+    shared().stop()
 
 
 def setup(app: Sphinx) -> None:
