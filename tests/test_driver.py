@@ -277,24 +277,28 @@ def test_pruned_search_does_not_enter_excluded_folders(
 # --- the execution table is rewritten only when an execution record changed -----------------------
 
 
-def test_execution_table_page_is_kept_only_when_no_record_changed() -> None:
-    record = {"mtime": 1.0, "runtime": 2.5, "method": "cache", "succeeded": True, "error": None}
+def test_execution_table_page_is_kept_only_when_the_table_reads_the_same() -> None:
+    minute = 1_795_800_000.0  # a whole minute (the table shows execution times to the minute)
+    record = {"mtime": minute, "runtime": 2.5, "method": "cache", "succeeded": True, "error": None}
+    table = {"has_exec_table": True}
 
-    def rebuilt(metadata: dict) -> bool:
-        """Whether myst-nb would rewrite its tables after a build that re-read chapter ``a``."""
-        app = SimpleNamespace()
-        env = SimpleNamespace(
-            nb_metadata={"a": {"exec_data": dict(record)}, "b": {"exec_data": dict(record)}}
-        )
-        site_fixes.remember_exec_records(app, env, set(), {"a"}, set())
-        env.nb_metadata, env.nb_new_exec_data = metadata, True  # myst-nb: "a" was re-read
+    def rewritten(*, keep_b: bool = True, **changes: object) -> bool:
+        """Whether myst-nb would rewrite its table after a build that re-read chapter ``a``."""
+        app, before = SimpleNamespace(), {"a": dict(record), "b": dict(record)}
+        env = SimpleNamespace(nb_metadata={**{d: {"exec_data": r} for d, r in before.items()}, "t": table})
+        site_fixes.remember_exec_tables(app, env, set(), {"a"}, set())
+        after = {"a": {**record, **changes}, **({"b": dict(record)} if keep_b else {})}
+        env.nb_metadata = {**{d: {"exec_data": r} for d, r in after.items()}, "t": table}  # "a" re-read
+        env.nb_new_exec_data = True
         site_fixes.keep_unchanged_exec_table(app, env)
         return env.nb_new_exec_data
 
-    assert not rebuilt({"a": {"exec_data": dict(record)}, "b": {"exec_data": dict(record)}})
-    assert rebuilt({"a": {"exec_data": {**record, "mtime": 9.0}}, "b": {"exec_data": dict(record)}})
-    assert rebuilt({"a": {"exec_data": dict(record)}})  # b removed: its row goes
-    assert rebuilt({"a": {"exec_data": {**record, "succeeded": False}}, "b": {"exec_data": dict(record)}})
+    assert not rewritten()  # read again from the cache: the same record
+    assert not rewritten(mtime=minute + 0.3)  # executed, then read from the cache: same minute shown
+    assert rewritten(mtime=minute + 120)
+    assert rewritten(runtime=3.0)
+    assert rewritten(succeeded=False, error="CellExecutionError")
+    assert rewritten(keep_b=False)  # b removed: its row goes
 
 
 # --- widget assets are copied only when they differ ------------------------------------------------
@@ -381,7 +385,7 @@ def test_probe_book_rebuilds_follow_prose_code_and_config_edits(tmp_path: Path) 
     assert not (html / "01-introduction.html").exists()
 
     # The first re-read from the cache records the cache's time stamp instead of the execution's
-    # (myst-nb), so the table may change once; from then on a prose edit leaves it as it is.
+    # (myst-nb): the table changes once if the minute it shows differs. Then prose edits keep it.
     page = book / "chapters" / "probe-notebook.md"
     for edit in ("The first edit.", "The second edit."):
         status = (html / "probe-status.html").stat().st_mtime_ns
@@ -406,9 +410,9 @@ def test_probe_book_rebuilds_follow_prose_code_and_config_edits(tmp_path: Path) 
         encoding="utf-8"
     )
 
-    page.write_text(
-        page.read_text(encoding="utf-8").replace("print('one')", "print('two')"), encoding="utf-8"
-    )
+    # a slower cell, so that the table's run time (shown to 1/100 s) surely changes
+    code = "import time\ntime.sleep(1.5)\nprint('two')"
+    page.write_text(page.read_text(encoding="utf-8").replace("print('one')", code), encoding="utf-8")
     before = (html / "probe-status.html").read_text(encoding="utf-8")
     result = build(book, env=env)
     assert result.returncode == 0 and executed(result) == 1, result.stderr[-4000:]

@@ -38,8 +38,8 @@ Two fixes are to the build rather than to the pages:
 
 - ``keep_unchanged_exec_table``: myst-nb rewrites every page holding an execution table
   (Appendix D) whenever any notebook is re-read, even from the cache with the same execution record,
-  so each prose edit rewrote that page unchanged. The table's contents (the execution record of every
-  notebook) are compared with those before the build; when they are equal, the page is not rewritten.
+  so each prose edit rewrote that page unchanged. The tables are built (with myst-nb's own function)
+  before and after the documents are read; when they are the same, the page is not rewritten.
 
 - ``pruned_toc_scan``: with ``only_build_toc_files``, sphinx-external-toc finds the pages missing from
   the ToC (to exclude them) by globbing the whole book folder once per source suffix, ``node_modules``
@@ -347,31 +347,39 @@ def pages_outside_toc(
     return sorted(found)
 
 
-_EXEC_TABLE_BEFORE = "_ccg_exec_records_before"
+_EXEC_TABLE_BEFORE = "_ccg_exec_tables_before"
 
 
-def execution_records(env: Any) -> dict[str, dict[str, Any]]:
-    """Return each document's notebook execution record, the only input of myst-nb's execution table."""
+def execution_tables(env: Any) -> str | None:
+    """Return the execution tables myst-nb would render now (with its own function), as text.
+
+    ``None`` if myst-nb's table code cannot be found (then its pages are rewritten as before).
+    """
+    try:
+        from myst_nb.ext.execution_tables import METADATA_KEY, make_stat_table
+    except ImportError:
+        return None
     metadata = getattr(env, "nb_metadata", None) or {}
-    return {doc: dict(data["exec_data"]) for doc, data in metadata.items() if data.get("exec_data")}
+    pages = sorted(doc for doc, data in metadata.items() if data.get(METADATA_KEY))
+    return "\n".join(make_stat_table(doc, metadata).pformat() for doc in pages)
 
 
-def remember_exec_records(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
-    """Before documents are purged and re-read, keep the execution records (nothing to re-read)."""
-    setattr(app, _EXEC_TABLE_BEFORE, execution_records(env))
+def remember_exec_tables(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    """Before documents are purged and re-read, keep the execution tables (nothing to re-read)."""
+    setattr(app, _EXEC_TABLE_BEFORE, execution_tables(env))
     return []
 
 
 def keep_unchanged_exec_table(app: Sphinx, env: Any) -> None:
-    """Tell myst-nb that no execution record changed when they are all as before this build."""
+    """Tell myst-nb that its tables need no rewrite when they would read exactly as before."""
     before = getattr(app, _EXEC_TABLE_BEFORE, None)
-    if getattr(env, "nb_new_exec_data", False) and before == execution_records(env):
+    if getattr(env, "nb_new_exec_data", False) and before is not None and before == execution_tables(env):
         env.nb_new_exec_data = False
 
 
 def setup(app: Sphinx) -> None:
     """Connect the fixes (after sphinx-thebe's own handlers, which use the default priority)."""
-    app.connect("env-get-outdated", remember_exec_records)
+    app.connect("env-get-outdated", remember_exec_tables)
     # before myst-nb's update_exec_tables (default priority), which returns the pages to rewrite
     app.connect("env-updated", keep_unchanged_exec_table, priority=400)
     # around sphinx-external-toc's ToC reading (config-inited, priority 900)
