@@ -1,8 +1,8 @@
 """The build driver's start-up shortcuts build exactly what jupyter-book's own path builds.
 
 ``scripts/build_book.py`` starts Sphinx itself (with a cached copy of jupyter-book's configuration,
-cached template compilations, one scan of the installed entry points, a paused garbage collector,
-a writer process per CPU); the book's extension searches for pages missing from the ToC without
+stored template and regular-expression compilations, one scan of the installed entry points, a
+paused garbage collector, a writer process per CPU); the book's extension searches for pages missing from the ToC without
 entering excluded folders, keeps myst-nb from rewriting an unchanged execution table and copies the
 widget assets only when they differ. Unit tests check each against the code it stands in for; the
 ``book`` tests build a small probe book through its edits, and re-read copies of the session's book
@@ -159,6 +159,62 @@ def test_template_cache_reuses_compilations_and_follows_template_edits(
     assert reused.get_template("page.html").render(name="b") == "Hello b"
     (folder / "page.html").write_text("Goodbye {{ name }}", encoding="utf-8")
     assert environment().get_template("page.html").render(name="c") == "Goodbye c"
+
+
+REGEX_SAMPLES = [
+    ("(?i)abc", 0),
+    (r"(?P<word>\w+)\s+(?P=word)", re.IGNORECASE),
+    (rb"[\x80-\xff]+", 0),
+    ("(?x) a b  # comment", 0),
+    (r"\w+", re.ASCII),
+    ("[^\\W\\d_]+", re.IGNORECASE | re.UNICODE),
+    ("(a)|(b)?", re.MULTILINE),
+]
+
+
+def test_regex_compilations_are_stored_and_replayed_exactly(
+    driver: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re._compiler as compiler
+
+    python_compile = compiler.compile
+    expected = {sample: python_compile(*sample) for sample in REGEX_SAMPLES}
+    with driver.stored_regex_compilations(tmp_path):
+        assert all(compiler.compile(*sample) == expected[sample] for sample in REGEX_SAMPLES)
+    assert compiler.compile is python_compile, "Python's compiler was not restored"
+    assert list(tmp_path.glob("regex-*.pickle")), "nothing stored"
+
+    def not_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a stored pattern was compiled again")
+
+    monkeypatch.setattr(compiler._parser, "parse", not_again)  # the slow, pure-Python step
+    with driver.stored_regex_compilations(tmp_path):
+        replayed = {sample: compiler.compile(*sample) for sample in REGEX_SAMPLES}
+    monkeypatch.undo()
+    for sample, pattern in replayed.items():
+        wanted = expected[sample]
+        assert pattern == wanted  # same pattern, flags and opcodes
+        assert (pattern.groups, pattern.groupindex, pattern.flags) == (
+            wanted.groups,
+            wanted.groupindex,
+            wanted.flags,
+        )
+    text, words = "Ab ab  café CAFÉ 42 42", REGEX_SAMPLES[1]
+    assert [m.span() for m in replayed[words].finditer(text)] == [
+        m.span() for m in expected[words].finditer(text)
+    ]
+
+
+def test_regex_store_skips_debug_and_str_subclasses(driver: ModuleType, tmp_path: Path) -> None:
+    import re._compiler as compiler
+
+    class Text(str):
+        pass
+
+    with driver.stored_regex_compilations(tmp_path):
+        compiler.compile(Text("a+b"), 0)
+        compiler.compile("a|b", re.DEBUG)  # prints the compiled code
+    assert not list(tmp_path.glob("regex-*.pickle")), "nothing storable was compiled"
 
 
 def test_start_sphinx_leaves_the_collector_running_when_sphinx_fails(
