@@ -555,6 +555,28 @@ def up_to_date(book: Path, signature: str) -> bool:
     return stamp.is_file() and stamp.read_text().strip() == signature and all(p.is_file() for p in outputs)
 
 
+def start_kernel_pool_early(book: Path) -> None:
+    """On a cold build (no execution cache yet), launch the kernel pool's template before Sphinx starts.
+
+    Every notebook will execute, so the template (``ccg_leadership.kernel_pool``) can import the
+    chapters' libraries while this process imports Sphinx and its extensions; the book's Sphinx
+    extension then uses it (and starts it itself, later, on an incremental build that needs it).
+    """
+    if (book / "_build" / ".jupyter_cache" / "global.db").is_file():
+        return
+    from ccg_leadership import kernel_pool
+
+    if kernel_pool.enabled():
+        kernel_pool.shared().start()
+
+
+def stop_kernel_pool() -> None:
+    """Stop the kernel pool if this build started one (the extension normally has, at build-finished)."""
+    pool = sys.modules.get("ccg_leadership.kernel_pool")
+    if pool is not None:
+        pool.shared().stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -585,7 +607,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     (book / STAMP).unlink(missing_ok=True)
     before = cached_notebooks(book)
-    status = build(book, fresh=args.all, jobs=max(1, args.jobs))
+    start_kernel_pool_early(book)
+    try:
+        status = build(book, fresh=args.all, jobs=max(1, args.jobs))
+    finally:
+        stop_kernel_pool()
     if status != 0:
         print(f"build FAILED (status {status})", file=sys.stderr)
         return status
@@ -600,4 +626,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Every output file is written and closed by now; tearing down the interpreter (a heap of doctrees,
+    # the Sphinx environment, hundreds of modules) would only add up to a second to every build.
+    os._exit(status)
