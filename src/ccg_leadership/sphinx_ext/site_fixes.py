@@ -246,27 +246,67 @@ def palette_pngs(app: Sphinx, exception: Exception | None) -> None:
     """After a successful HTML build, store the site's chart PNGs with a palette (see the module doc)."""
     if exception is not None or app.builder is None or app.builder.format != "html":
         return
-    cache = Path(app.doctreedir).parent / ".ccg_palette"
+    cache = palette_cache(app)
     for path in sorted((Path(app.outdir) / "_images").glob("*.png")):
         palette_png_cached(path, cache)
+
+
+def palette_cache(app: Sphinx) -> Path:
+    """The folder (beside the doctrees) keeping palettised charts under the SHA-256 of their original."""
+    return Path(app.doctreedir).parent / ".ccg_palette"
+
+
+def prepare_palette_pngs(app: Sphinx, doctree: nodes.document) -> None:
+    """Palettise a page's PNGs into the cache as soon as the page is read.
+
+    Pages are read (and their notebooks executed) in parallel processes, so the quantisation is
+    spread over them instead of running one image after another at the end of the build, where the
+    copies Sphinx has made into ``_images`` then only need the cached result.
+    """
+    if app.builder is None or app.builder.format != "html":
+        return
+    for node in doctree.findall(nodes.image):
+        uri = str(node.get("uri", ""))
+        path = Path(uri) if Path(uri).is_absolute() else Path(app.srcdir) / uri
+        if path.suffix.lower() == ".png" and path.is_file():
+            palettised(path.read_bytes(), palette_cache(app))
 
 
 def palette_png_cached(path: Path, cache: Path) -> None:
     """Apply :func:`palette_png` to ``path``, reusing the result stored for identical original bytes."""
     original = path.read_bytes()
+    if hashlib.sha256(original).hexdigest() in _palette_outputs(cache):
+        return  # already the palettised output of an earlier build
+    result = palettised(original, cache)
+    if result is not None:
+        path.write_bytes(result)
+
+
+def palettised(original: bytes, cache: Path) -> bytes | None:
+    """Return the palettised version of PNG bytes (None if a palette does not make it smaller), cached.
+
+    Safe when several reader processes palettise the same image: each works on its own temporary
+    file and the result is moved into place atomically.
+    """
     key = hashlib.sha256(original).hexdigest()
     stored, unchanged = cache / f"{key}.png", cache / f"{key}.keep"
     if stored.is_file():
-        path.write_bytes(stored.read_bytes())
-        return
-    if unchanged.is_file() or key in _palette_outputs(cache):
-        return
+        return stored.read_bytes()
+    if unchanged.is_file():
+        return None
     cache.mkdir(parents=True, exist_ok=True)
-    if palette_png(path):
-        stored.write_bytes(path.read_bytes())
-        (cache / f"{hashlib.sha256(path.read_bytes()).hexdigest()}.out").touch()
-    else:
-        unchanged.touch()
+    work = cache / f"{key}.{os.getpid()}.tmp"
+    work.write_bytes(original)
+    try:
+        if not palette_png(work):
+            unchanged.touch()
+            return None
+        result = work.read_bytes()
+        (cache / f"{hashlib.sha256(result).hexdigest()}.out").touch()
+        work.replace(stored)
+        return result
+    finally:
+        work.unlink(missing_ok=True)
 
 
 def _palette_outputs(cache: Path) -> set[str]:
@@ -387,6 +427,7 @@ def setup(app: Sphinx) -> None:
     app.connect("config-inited", pruned_toc_scan, priority=950)
     app.connect("doctree-resolved", drop_thebe_nodes, priority=900)
     app.connect("html-page-context", fix_page, priority=900)
+    app.connect("doctree-read", prepare_palette_pngs)
     app.connect("build-finished", palette_pngs)
     # before sphinx-external-toc's own handler (priority 500), which writes a bare redirect if none exists
     app.connect("build-finished", accessible_root_redirect, priority=400)
