@@ -1,11 +1,11 @@
 """The build driver's start-up shortcuts build exactly what jupyter-book's own path builds.
 
 ``scripts/build_book.py`` starts Sphinx itself (with a cached copy of jupyter-book's configuration,
-stored template and regular-expression compilations, one scan of the installed entry points, a
-paused garbage collector, a writer process per CPU); the book's extension searches for pages missing from the ToC without
-entering excluded folders, keeps myst-nb from rewriting an unchanged execution table and copies the
-widget assets only when they differ. Unit tests check each against the code it stands in for; the
-``book`` tests build a small probe book through its edits, and re-read copies of the session's book
+stored template and regular-expression compilations, one scan of the installed entry points, a paused
+garbage collector, a writer process per CPU); the book's extension searches for pages missing from the
+ToC without entering excluded folders, keeps myst-nb from rewriting an unchanged execution table and
+copies the widget assets only when they differ. Unit tests check each against the code it stands in for;
+the ``book`` tests build a small probe book through its edits, and re-read copies of the session's book
 with the driver and through ``jupyter_book.sphinx.build_sphinx``, which must give the same site.
 """
 

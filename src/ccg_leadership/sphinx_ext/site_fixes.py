@@ -12,9 +12,11 @@ Each fix is small, named for what it repairs, and checked by the browser tests i
   holds only a chevron icon, so it has no accessible name (axe ``summary-name``, WCAG 4.1.2). Each gets
   an ``aria-label`` naming the chapter whose sections it shows.
 - ``stable_widget_ids``: ipywidgets names each widget model with a random UUID, so a page with
-  widgets differed on every build (tests/test_reproducible.py). The ids in the page's widget state and
-  widget views are renamed, consistently, to ids derived from the page name and the order in which the
-  models appear in the state.
+  widgets differed on every build (tests/test_reproducible.py). The page's widget state and widget
+  views are written as sorted-key JSON (a notebook read back from the execution cache has its keys
+  sorted, a freshly executed one does not), and model ids are renamed, consistently, to ids derived
+  from the page name and the widgets' structure (depth-first from the views in page order), so a
+  cold build and a rebuild from the cache give the same page.
 - ``drop_unused_design_assets``: sphinx-design's stylesheet and tab script (about 62 kB) load on every
   page; pages whose body uses no sphinx-design component (no ``sd-`` class) no longer load them.
 - ``palette_pngs``: chart PNGs are written as 24/32-bit images with a few hundred to a few thousand
@@ -53,6 +55,7 @@ Two fixes are to the build rather than to the pages:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from html import escape as html_escape
@@ -81,7 +84,10 @@ _TOGGLE = re.compile(
 _BARE_SUMMARY = re.compile(r"<summary>(?=\s*<span class=\"toctree-toggle\")")
 _TAG = re.compile(r"<[^>]+>")
 WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
-_MODEL_KEY = re.compile(r'"([0-9a-f]{32})":\s*\{\s*"model_name"')
+_MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+_WIDGET_VIEW = re.compile(
+    r'(<script type="application/vnd\.jupyter\.widget-view\+json">)(.*?)(</script>)', re.S
+)
 
 
 DESIGN_ASSETS = ("sphinx-design", "design-tabs")
@@ -158,14 +164,53 @@ def _label_toggles_of(generate: Any) -> Any:
     return wrapped
 
 
-def stable_widget_ids(pagename: str, state: str) -> dict[str, str]:
-    """Map each widget model id of a widget-state JSON to an id that depends only on page and order."""
+def stable_widget_ids(pagename: str, models: dict[str, Any], views: list[str]) -> dict[str, str]:
+    """Map each widget model id to an id that depends only on the page and the widgets' structure.
+
+    The order does not depend on the random ids, nor on how the state's keys happen to be ordered
+    (a notebook read back from the execution cache has its keys sorted; a freshly executed one does
+    not): models are numbered depth-first from the views in page order, following references in the
+    sorted-key JSON of each model; models nothing refers to (links between widgets) follow, in the
+    order of their JSON with known ids renamed and unknown ones blanked.
+    """
     mapping: dict[str, str] = {}
-    for model_id in _MODEL_KEY.findall(state):
-        if model_id not in mapping:
-            seed = f"{pagename}:{len(mapping)}".encode()
-            mapping[model_id] = hashlib.sha256(seed).hexdigest()[:32]
+
+    def visit(model_id: str) -> None:
+        if model_id in mapping or model_id not in models:
+            return
+        mapping[model_id] = hashlib.sha256(f"{pagename}:{len(mapping)}".encode()).hexdigest()[:32]
+        for ref in _MODEL_REF.findall(json.dumps(models[model_id], sort_keys=True)):
+            visit(ref)
+
+    for view in views:
+        visit(view)
+    while len(mapping) < len(models):
+        rest = sorted(
+            (
+                _MODEL_REF.sub(lambda m: mapping.get(m.group(1), "?"), json.dumps(models[i], sort_keys=True)),
+                i,
+            )
+            for i in models
+            if i not in mapping
+        )
+        visit(rest[0][1])
     return mapping
+
+
+def canonical_widget_views(body: str) -> str:
+    """Write each widget view's JSON with sorted keys (cached and fresh notebooks order them differently)."""
+    return _WIDGET_VIEW.sub(
+        lambda m: m.group(1) + json.dumps(json.loads(m.group(2)), sort_keys=True) + m.group(3), body
+    )
+
+
+def canonical_widget_state(pagename: str, state_json: str, body: str) -> tuple[str, dict[str, str]]:
+    """Return the page's widget state as sorted-key JSON with stable model ids, and the id mapping."""
+    state = json.loads(state_json)
+    views = [json.loads(m.group(2)).get("model_id", "") for m in _WIDGET_VIEW.finditer(body)]
+    mapping = stable_widget_ids(pagename, state.get("state", {}), views)
+    renamed = json.loads(rename_ids(json.dumps(state), mapping))  # sorted by the new ids, not the random ones
+    return json.dumps(renamed, sort_keys=True).replace("</script>", r"<\/script>"), mapping
 
 
 def rename_ids(text: str, mapping: dict[str, str]) -> str:
@@ -196,11 +241,13 @@ def fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, A
     for asset in context.get("script_files", []):
         attributes = getattr(asset, "attributes", None)
         if isinstance(attributes, dict) and attributes.get("type") == WIDGET_STATE_TYPE:
-            mapping.update(stable_widget_ids(pagename, str(attributes.get("body", ""))))
-            attributes["body"] = rename_ids(str(attributes.get("body", "")), mapping)
+            state, ids = canonical_widget_state(pagename, str(attributes.get("body", "")), str(body or ""))
+            attributes["body"] = state
+            mapping.update(ids)
     if callable(context.get("generate_toctree_html")):
         context["generate_toctree_html"] = _label_toggles_of(context["generate_toctree_html"])
     if isinstance(body, str):
+        body = canonical_widget_views(body) if mapping else body
         context["body"] = rename_ids(fix_bibliography_roles(fix_table_headers(body)), mapping)
 
 
