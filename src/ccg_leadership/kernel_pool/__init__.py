@@ -30,6 +30,7 @@ from pathlib import Path
 # Third-party libraries the chapters import (never the book's own package; see the module doc).
 PRELOAD = (
     "ipykernel.kernelapp",
+    "ipykernel.debugger",  # imported by every kernel's start (it pulls in debugpy: about 0.1 s)
     "numpy",
     "pandas",
     "matplotlib",

@@ -108,6 +108,9 @@ def serve(fd: int, modules: list[str]) -> None:
     parent = os.getppid()
     server = socket.socket(fileno=fd)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel sets it
+    # debugpy warns on import, to this process's stderr, that frozen modules may hide breakpoints;
+    # nothing is debugged here (each kernel gets the client's environment when it is forked)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in modules:
         try:
             importlib.import_module(name)
