@@ -45,13 +45,16 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+EXECUTION_CACHE = Path("_build") / ".jupyter_cache" / "global.db"  # jupyter-cache's database
+
+
 def cached_notebooks(book: Path) -> dict[int, str]:
     """Return ``{record id: notebook path}`` for every notebook in the book's execution cache.
 
     Reads jupyter-cache's SQLite database directly (read-only): importing jupyter-cache itself costs
     more than half a second, which would dominate a no-change rebuild.
     """
-    db = book / "_build" / ".jupyter_cache" / "global.db"
+    db = book / EXECUTION_CACHE
     if not db.is_file():
         return {}
     with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
@@ -562,7 +565,7 @@ def start_kernel_pool_early(book: Path) -> None:
     chapters' libraries while this process imports Sphinx and its extensions; the book's Sphinx
     extension then uses it (and starts it itself, later, on an incremental build that needs it).
     """
-    if (book / "_build" / ".jupyter_cache" / "global.db").is_file():
+    if (book / EXECUTION_CACHE).is_file():
         return
     from ccg_leadership import kernel_pool
 
