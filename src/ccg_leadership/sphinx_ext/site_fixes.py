@@ -294,8 +294,9 @@ def palette_pngs(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder is None or app.builder.format != "html":
         return
     cache = palette_cache(app)
+    outputs = _palette_outputs(cache)
     for path in sorted((Path(app.outdir) / "_images").glob("*.png")):
-        palette_png_cached(path, cache)
+        palette_png_cached(path, cache, outputs)
 
 
 def palette_cache(app: Sphinx) -> Path:
@@ -319,23 +320,27 @@ def prepare_palette_pngs(app: Sphinx, doctree: nodes.document) -> None:
             palettised(path.read_bytes(), palette_cache(app))
 
 
-def palette_png_cached(path: Path, cache: Path) -> None:
-    """Apply :func:`palette_png` to ``path``, reusing the result stored for identical original bytes."""
+def palette_png_cached(path: Path, cache: Path, outputs: set[str] | None = None) -> None:
+    """Apply :func:`palette_png` to ``path``, reusing the result stored for identical original bytes.
+
+    ``outputs`` are the hashes of the cache's results (:func:`_palette_outputs`; read if not given).
+    """
     original = path.read_bytes()
-    if hashlib.sha256(original).hexdigest() in _palette_outputs(cache):
+    key = hashlib.sha256(original).hexdigest()
+    if key in (_palette_outputs(cache) if outputs is None else outputs):
         return  # already the palettised output of an earlier build
-    result = palettised(original, cache)
+    result = palettised(original, cache, key)
     if result is not None:
         path.write_bytes(result)
 
 
-def palettised(original: bytes, cache: Path) -> bytes | None:
+def palettised(original: bytes, cache: Path, key: str | None = None) -> bytes | None:
     """Return the palettised version of PNG bytes (None if a palette does not make it smaller), cached.
 
-    Safe when several reader processes palettise the same image: each works on its own temporary
-    file and the result is moved into place atomically.
+    ``key`` is the SHA-256 of ``original`` if the caller has it. Safe when several reader processes
+    palettise the same image: each works on its own temporary file, moved into place atomically.
     """
-    key = hashlib.sha256(original).hexdigest()
+    key = key or hashlib.sha256(original).hexdigest()
     stored, unchanged = cache / f"{key}.png", cache / f"{key}.keep"
     if stored.is_file():
         return stored.read_bytes()

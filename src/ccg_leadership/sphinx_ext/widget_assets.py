@@ -81,11 +81,7 @@ def copy_assets(app: Sphinx, exception: Exception | None) -> None:
 
 def same_bytes(source: Path, target: Path) -> bool:
     """True if ``target`` is a file with exactly the bytes of ``source``."""
-    return (
-        target.is_file()
-        and target.stat().st_size == source.stat().st_size
-        and filecmp.cmp(source, target, shallow=False)
-    )
+    return target.is_file() and filecmp.cmp(source, target, shallow=False)  # (sizes compared first)
 
 
 def setup(app: Sphinx) -> None:
