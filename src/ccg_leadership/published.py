@@ -1,0 +1,163 @@
+"""The report's published findings as readers meet them: values, year status, sections and sources.
+
+Everything here is read from ``data/published/findings.csv`` (the findings) and
+``data/published/sources.csv`` (the sources, named for readers). Nothing is computed from the
+reconstructed respondent data: these are the numbers that may be quoted as the study's.
+
+Year status: a finding's year is the survey year only where the report states it (``wave_note``
+begins "year stated" or "years stated"); otherwise it is "year not stated", whatever year the
+editors assumed in order to draw it.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import data_dir
+from .tables import read_validated
+
+YEAR_NOT_STATED = "year not stated"
+
+SECTION_OF_ITEM: dict[str, str] = {
+    "ccg_relative_influence": "ch3-influence",
+    "nhse_influence": "ch3-influence",
+    "gp_vs_manager_influence": "ch3-influence",
+    "vision_setter": "ch3-vision",
+    "comm_secondary_care": "ch3-communication",
+    "comm_public": "ch3-communication",
+    "leadership_centrality": "ch3-centrality",
+    "primary_care_link": "ch3-link",
+    "collaboration_builder": "ch3-collaboration",
+    "plans_exceed_change": "ch3-plans",
+    "workload_impedes_engagement": "ch3-engagement",
+    "gp_engagement_declining": "ch3-engagement",
+    "ccg_survival": "ch3-future",
+    "commissioning_worth_keeping": "ch3-future",
+}
+"""The Chapter 3 section (MyST target) in which each survey item is discussed."""
+
+CHAPTER3_PAGE = "03-survey-findings.html"
+
+
+def load_findings(root: Path | None = None) -> pd.DataFrame:
+    """The published findings, indexed by id, in file order."""
+    root = root or data_dir()
+    return read_validated(root / "published" / "findings.csv", "findings", root).set_index("id")
+
+
+def load_sources(root: Path | None = None) -> pd.DataFrame:
+    """The sources behind the findings and facts, indexed by id."""
+    root = root or data_dir()
+    return read_validated(root / "published" / "sources.csv", "sources", root).set_index("id")
+
+
+def year_status(wave: str, wave_note: str) -> str:
+    """The survey year as the report gives it ("2016", "2014 to 2016"), else "year not stated"."""
+    if wave_note.startswith(("year stated", "years stated")):
+        return wave.replace("-", " to ")
+    return YEAR_NOT_STATED
+
+
+def value(ident: str, root: Path | None = None) -> int:
+    """The published percentage (or percentage points) of finding ``ident``, as a whole number."""
+    row = load_findings(root).loc[ident]
+    if pd.isna(row["value"]):
+        raise ValueError(f"finding {ident} in data/published/findings.csv publishes no number")
+    return int(round(float(row["value"])))
+
+
+def glue_values(root: Path | None = None) -> dict[str, int | str]:
+    """Glue-ready values: ``pub_<id>`` (the number) and ``pub_<id>_year`` for every finding with one."""
+    out: dict[str, int | str] = {}
+    for ident, row in load_findings(root).iterrows():
+        key = f"pub_{str(ident).lower()}"
+        out[f"{key}_year"] = year_status(row["wave"], row["wave_note"])
+        if not pd.isna(row["value"]):
+            out[key] = int(round(float(row["value"])))
+    return out
+
+
+def findings_table(root: Path | None = None) -> pd.DataFrame:
+    """One readable row per published finding: theme, what the report says, year, where, source."""
+    findings = load_findings(root)
+    sources = load_sources(root)
+    rows = []
+    for ident, row in findings.iterrows():
+        source = sources.loc[row["source"]]
+        basis = "inferred by the editors" if row["tag"] == "I" else "read in the source"
+        rows.append(
+            {
+                "Finding": str(ident),
+                "Theme": row["theme"],
+                "What was published": row["published"],
+                "Year": year_status(row["wave"], row["wave_note"]),
+                "Where": f"{row['location']} ({basis})",
+                "Source": source["name"],
+                "section": SECTION_OF_ITEM.get(row["item"], ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sources_table(root: Path | None = None) -> pd.DataFrame:
+    """One readable row per source: its id, name, kind, what the edition took from it, and link."""
+    sources = load_sources(root).reset_index()
+    sources = sources.rename(
+        columns={"id": "Id", "name": "Source", "kind": "Kind", "gave": "What the edition took from it"}
+    )
+    sources["url"] = sources["url"].fillna("")
+    return sources[["Id", "Source", "Kind", "What the edition took from it", "url"]]
+
+
+def _cell(text: object) -> str:
+    return html.escape("" if pd.isna(text) else str(text))
+
+
+def findings_html(root: Path | None = None) -> str:
+    """The findings table as HTML; each theme links to its Chapter 3 section (wraps, scrolls if wide)."""
+    table = findings_table(root)
+    head = "".join(f"<th scope='col'>{_cell(c)}</th>" for c in table.columns if c != "section")
+    body = []
+    for _, row in table.iterrows():
+        theme = _cell(row["Theme"])
+        if row["section"]:
+            theme = f'<a href="{CHAPTER3_PAGE}#{row["section"]}">{theme}</a>'
+        cells = [
+            f"<th scope='row'>{_cell(row['Finding'])}</th>",
+            f"<td>{theme}</td>",
+            *(f"<td>{_cell(row[c])}</td>" for c in ("What was published", "Year", "Where", "Source")),
+        ]
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        '<div class="ccg-table-scroll"><table class="table ccg-findings">'
+        "<caption>The report's survey findings, with the year the report gives and the source each "
+        "was read in. Provenance: reported by the study.</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def sources_html(root: Path | None = None) -> str:
+    """The sources table as HTML, each source linked where it can be read."""
+    table = sources_table(root)
+    head = "".join(f"<th scope='col'>{_cell(c)}</th>" for c in table.columns if c != "url")
+    body = []
+    for _, row in table.iterrows():
+        name = _cell(row["Source"])
+        if row["url"]:
+            name = f'<a href="{_cell(row["url"])}">{name}</a>'
+        cells = [
+            f"<th scope='row'>{_cell(row['Id'])}</th>",
+            f"<td>{name}</td>",
+            f"<td>{_cell(row['Kind'])}</td>",
+            f"<td>{_cell(row['What the edition took from it'])}</td>",
+        ]
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        '<div class="ccg-table-scroll"><table class="table ccg-sources">'
+        "<caption>The sources behind the published findings and the design facts; the ids are the "
+        "ones the data files use.</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
