@@ -161,3 +161,77 @@ def sources_html(root: Path | None = None) -> str:
         "ones the data files use.</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
+
+
+ANSWER_OF_FINDING: dict[str, str] = {
+    "Q1": "managers and clinicians equally",
+    "Q2": "managers and clinicians equally",
+    "Q3": "central to nearly all redesigns",
+    "Q4": "central to a significant proportion",
+    "Q4a": "the two answers above together",
+    "Q6": "GP governing-body members (answers of CCG managers)",
+    "Q7": "managers on their own",
+    "Q8": "managers together with clinicians",
+    "Q9": "clinicians",
+    "Q9a": "the three answers above together",
+    "Q10": "agree",
+    "Q12": "quite a lot to very extensive",
+}
+"""The answer category each published percentage counts, in the editors' words."""
+
+THEME_TITLES: dict[str, str] = {
+    "collaborative_style": "A collaborative way of leading",
+    "every_level": "Leadership at every level",
+    "alliance": "A new alliance",
+    "policy_uncertainty": "An uncertain policy environment",
+    "contested_relationships": "Contested relationships",
+    "multiple_agendas": "Several agendas at once",
+    "structural_financial": "Hard structural and financial problems",
+    "market_levers": "Market levers seldom used",
+}
+
+
+def survey_links_table(root: Path | None = None) -> pd.DataFrame:
+    """Each case-study theme beside the survey findings the editors pair it with, answer by answer.
+
+    The pairs come from the ``survey_link`` column of ``data/cases/themes.csv``; each survey row
+    names the answer category its percentage counts, or says the report gives a direction only.
+    """
+    root = root or data_dir()
+    themes = read_validated(root / "cases" / "themes.csv", "cases_themes", root).set_index("theme")
+    findings = load_findings(root)
+    sources = load_sources(root)
+    rows = []
+    for theme, row in themes.iterrows():
+        if pd.isna(row["survey_link"]) or not str(row["survey_link"]).strip():
+            continue
+        for ident in str(row["survey_link"]).split("|"):
+            finding = findings.loc[ident]
+            has_value = not pd.isna(finding["value"])
+            rows.append(
+                {
+                    "Case-study theme": THEME_TITLES.get(str(theme), str(theme)),
+                    "Survey question": finding["theme"],
+                    "Answer counted": ANSWER_OF_FINDING.get(ident, "") if has_value else "(direction only)",
+                    "Published result": finding["published"],
+                    "Year": year_status(finding["wave"], finding["wave_note"]),
+                    "Sources": f"{sources.loc[row['source'], 'name']}; {sources.loc[finding['source'], 'name']}",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def survey_links_html(root: Path | None = None) -> str:
+    """The theme-to-survey pairing as an HTML table (wraps; scrolls inside its container if wide)."""
+    table = survey_links_table(root)
+    head = "".join(f"<th scope='col'>{_cell(c)}</th>" for c in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    return (
+        '<div class="ccg-table-scroll"><table class="table ccg-survey-links">'
+        "<caption>Case-study themes and the survey results the editors set beside them. Provenance: "
+        "themes and survey results reported by the study; the pairing is the editors'.</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
