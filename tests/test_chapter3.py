@@ -3,6 +3,10 @@
 The oracle is ``data/published/findings.csv`` (read with the csv module) and the fact sheet's
 wording of each finding (keywords and directions below), not the package that wrote the page; the
 raw respondent file is counted directly with pandas where the page shows counts.
+
+Running prose (paragraphs outside admonitions, captions, tables and toggles) may state only the
+report's published numbers and directions; whatever the reconstruction adds sits in the boxes
+headed "Illustration" (``div.admonition.illustration``), which the tests read separately.
 """
 
 from __future__ import annotations
@@ -44,16 +48,33 @@ def soup(site: Path) -> BeautifulSoup:
     return BeautifulSoup((site / PAGE).read_text(encoding="utf-8"), "html.parser")
 
 
+def _text(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
 @pytest.fixture(scope="module")
 def paragraphs(soup: BeautifulSoup) -> list[str]:
-    """Text of every prose paragraph and list item of the article (figure captions excluded)."""
+    """Running prose: every paragraph and list item outside captions, toggles, tables and boxes."""
     article = soup.find("article") or soup
     blocks = []
     for node in article.find_all(["p", "li"]):
-        if node.find_parent("figcaption") or node.find_parent("details") or node.find_parent("table"):
+        if (
+            node.find_parent("figcaption")
+            or node.find_parent("details")
+            or node.find_parent("table")
+            or node.find_parent("div", class_="admonition")
+        ):
             continue
-        blocks.append(" ".join(node.get_text(" ").split()))
+        blocks.append(_text(node))
     return blocks
+
+
+@pytest.fixture(scope="module")
+def illustrations(soup: BeautifulSoup) -> list[str]:
+    """The whole text of each "Illustration" box (one block per box)."""
+    boxes = soup.select("div.admonition.illustration")
+    assert boxes, "no Illustration boxes on the page"
+    return [_text(box) for box in boxes]
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -101,10 +122,12 @@ def test_vision_shares_sit_with_their_years(paragraphs) -> None:
     assert float(re.search(r"rise of (\d+) percentage points", change).group(1)) == value("Q2a")
 
 
-def test_vision_setters_other_than_equally(paragraphs) -> None:
-    sentence, paragraph = find(paragraphs, "mainly clinicians", "mainly managers")  # Q2b
+def test_vision_setters_other_than_equally(paragraphs, illustrations) -> None:
+    stated, _ = find(paragraphs, "clinicians were named more often than managers")  # Q2b, no number
+    assert not PERCENT.search(stated)
+    sentence, box = find(illustrations, "mainly clinicians", "mainly managers")
     assert percent_before(sentence, "mainly clinicians") > percent_before(sentence, "mainly managers")
-    assert DERIVED in paragraph
+    assert DERIVED in box
 
 
 def test_centrality_shares(paragraphs) -> None:
@@ -115,16 +138,16 @@ def test_centrality_shares(paragraphs) -> None:
     assert REPORTED in paragraph
 
 
-def test_centrality_change_is_reported_as_not_significant(paragraphs) -> None:
+def test_centrality_change_is_reported_as_not_significant(paragraphs, illustrations) -> None:
     sentence, paragraph = find(paragraphs, "not statistically significant")  # Q5
-    assert "lower in 2016 than in 2014" in paragraph
-    p_value = float(re.search(r"p = (\d\.\d+)", paragraph).group(1))
-    low, high = (
-        float(x) for x in re.search(r"runs from (-?\d+\.\d) to (-?\d+\.\d) points", paragraph).groups()
-    )
-    change = float(re.search(r"a change of (-?\d+\.\d) points", paragraph).group(1))
+    assert "fell somewhat" in paragraph and REPORTED in paragraph
+    assert not re.search(r"\bp [=<]", paragraph) and not PERCENT.search(paragraph)
+    _, box = find(illustrations, "a change of", "points")
+    p_value = float(re.search(r"p = (\d\.\d+)", box).group(1))
+    low, high = (float(x) for x in re.search(r"runs from (-?\d+\.\d) to (-?\d+\.\d) points", box).groups())
+    change = float(re.search(r"a change of (-?\d+\.\d) points", box).group(1))
     assert change < 0 and p_value >= 0.05 and low < 0 < high
-    assert DERIVED in paragraph
+    assert DERIVED in box and "cannot confirm" in box
 
 
 def test_primary_care_link_share_of_managers(paragraphs) -> None:
@@ -148,62 +171,79 @@ def test_plans_far_exceeded_change(paragraphs) -> None:
     assert REPORTED in sentence
 
 
-def test_nhs_england_about_half(paragraphs) -> None:
+def test_nhs_england_about_half(paragraphs, illustrations) -> None:
     sentence, paragraph = find(paragraphs, "NHS England", "about half")
-    assert "2014" in paragraph
+    assert "2014" in paragraph and not PERCENT.search(paragraph)
     row = findings()["Q12"]
-    computed, _ = find(paragraphs, "reconstructed 2014 data")
-    assert abs(percent_after(computed, "2014 data") - float(row["value"])) <= float(row["tolerance"])
-    assert DERIVED in computed
+    computed, box = find(illustrations, "reconstructed 2014 data")
+    value_2014 = percent_before(computed, "in the reconstructed 2014 data")
+    assert abs(value_2014 - float(row["value"])) <= float(row["tolerance"])
+    assert DERIVED in box
 
 
-# --- directional findings: the computed figure, labelled as derived ------------------------------------
+# --- directional findings: the direction in running prose, the computed figure in a box -------------
 
 
-def test_ccg_influence_majority(paragraphs) -> None:
-    sentence, paragraph = find(paragraphs, "more influential", "in 2016")  # Q11
+def test_directional_findings_stated_without_numbers(paragraphs) -> None:
+    for words in (
+        ("majority", "more influential"),  # Q11
+        ("broadly as influential as managers",),  # Q13
+        ("improved", "patients and the public"),  # Q14, Q15
+        ("chief finance officers", "much less inclined"),  # Q17
+        ("least convinced of any group",),  # Q18
+        ("workload", "falling off"),  # Q19
+        ("highly doubtful", "survive"),  # Q20
+        ("majority", "commissioning", "should be kept"),  # Q21
+    ):
+        sentence, paragraph = find(paragraphs, *words)
+        assert not PERCENT.search(sentence), sentence
+        assert REPORTED in paragraph, paragraph
+
+
+def test_ccg_influence_majority(illustrations) -> None:
+    sentence, box = find(illustrations, "more influential", "2016 wave")  # Q11
     assert percent_before(sentence, "chose one of the two") > 50
-    assert "majority" in paragraph and DERIVED in paragraph
+    assert DERIVED in box
 
 
-def test_gps_broadly_as_influential_as_managers(paragraphs) -> None:
-    sentence, paragraph = find(paragraphs, "towards the GPs", "towards the managers")  # Q13
+def test_gps_broadly_as_influential_as_managers(illustrations) -> None:
+    sentence, box = find(illustrations, "towards the GPs", "towards the managers")  # Q13
     gps, managers = (
         percent_before(sentence, "of members leaned"),
         percent_before(sentence, "towards the managers"),
     )
     assert abs(gps - managers) <= float(findings()["Q13"]["tolerance"])
-    assert DERIVED in sentence
+    assert DERIVED in box
 
 
-def test_communication_trends_rose(paragraphs) -> None:
-    sentence, paragraph = find(paragraphs, "secondary-care clinicians good or very good")  # Q14
+def test_communication_trends_rose(illustrations) -> None:
+    sentence, box = find(illustrations, "secondary-care clinicians good or very good")  # Q14
     hospital = sentence.split("patients and")[0]
     assert percent_after(hospital, "from") < percent_after(hospital, "2014 to")
     assert "in 2014" in hospital and "in 2016" in hospital
     public = sentence.split("patients and the public", 1)[1]  # Q15
     assert percent_after(public, "from") < percent_after(public, "2014 to")
-    assert DERIVED in paragraph
+    assert DERIVED in box
 
 
-def test_roles_positive_about_ccg_influence(paragraphs) -> None:
-    sentence, paragraph = find(paragraphs, "of chairs", "of accountable officers")  # Q16
+def test_roles_positive_about_ccg_influence(illustrations) -> None:
+    sentence, box = find(illustrations, "of chairs", "of accountable officers")  # Q16
     chairs, officers = (
         percent_before(sentence, "of chairs"),
         percent_before(sentence, "of accountable officers"),
     )
-    cooler, _ = find(paragraphs, "Chief finance officers", "much less positive")  # Q17
+    cooler, _ = find(illustrations, "Chief finance officers", "much less positive")  # Q17
     finance = percent_after(cooler, "Chief finance officers")
     gps = percent_after(cooler, "GP members")
     assert min(chairs, officers) > max(finance, gps)
-    assert DERIVED in paragraph
+    assert DERIVED in box and "assumption" in box
 
 
-def test_gp_members_least_convinced(paragraphs, soup) -> None:
-    sentence, paragraph = find(paragraphs, "least convinced", "of GP members agreed")  # Q18
+def test_gp_members_least_convinced(illustrations, soup) -> None:
+    sentence, box = find(illustrations, "least convinced", "of GP members agreed")  # Q18
     gp = percent_before(sentence, "of GP members agreed")
     assert gp < percent_before(sentence, "in the next most sceptical role")
-    assert DERIVED in paragraph
+    assert DERIVED in box
     # the role table beside the figure agrees: GP members have the lowest share of every role
     table = role_table(soup, "Table behind the figure: shares by role")
     redesign = table[table["Share who"].str.contains("GPs shape")]
@@ -217,20 +257,51 @@ def test_gp_members_least_convinced(paragraphs, soup) -> None:
     assert set(ranked[:2]) == {"Chief finance officer", "GP governing-body member"}  # Q17
 
 
-def test_gp_workload_and_engagement(paragraphs) -> None:
-    sentence, paragraph = find(paragraphs, "GP governing-body members in 2016", "agreed")  # Q19
+def test_gp_workload_and_engagement(illustrations) -> None:
+    sentence, box = find(illustrations, "GP governing-body members in the 2016 wave", "agreed")  # Q19
     assert percent_before(sentence, "agreed") > percent_before(sentence, "disagreed")
-    falling, _ = find(paragraphs, "falling off", "agreed")
+    falling, _ = find(illustrations, "falling off", "agreed")
+    assert falling != sentence
     assert percent_before(falling, "agreed") > percent_before(falling, "disagreed")
-    assert DERIVED in paragraph
+    assert DERIVED in box
 
 
-def test_future_of_ccgs_and_commissioning(paragraphs) -> None:
-    sentence, paragraph = find(paragraphs, "thought it unlikely", "thought it likely")  # Q20
+def test_future_of_ccgs_and_commissioning(illustrations) -> None:
+    sentence, box = find(illustrations, "thought it unlikely", "thought it likely")  # Q20
     assert percent_before(sentence, "thought it unlikely") > percent_before(sentence, "who thought it likely")
-    keep, _ = find(paragraphs, "commissioning", "agreed in 2016")  # Q21
-    assert percent_before(keep, "agreed in 2016") > 50 and "majority" in keep
-    assert DERIVED in paragraph
+    keep, _ = find(illustrations, "commissioning", "agreed in 2016")  # Q21
+    assert percent_before(keep, "agreed in 2016") > 50
+    assert DERIVED in box
+
+
+# --- what running prose may and may not hold ----------------------------------------------------------
+
+
+def test_running_prose_holds_only_published_numbers(paragraphs) -> None:
+    published = {round(float(row["value"])) for row in findings().values() if row["value"]}
+    for paragraph in paragraphs:
+        for number in PERCENT.findall(paragraph):
+            assert float(number) in published, f"{number}% is not a published figure: {paragraph}"
+        assert not re.search(r"\bp\s*[<=>]\s*0?\.\d|\binterval\b|z-test", paragraph), paragraph
+        assert DERIVED not in paragraph, f"a reconstructed figure in running prose: {paragraph}"
+
+
+def test_illustration_boxes_say_what_they_do_not_show(soup, illustrations) -> None:
+    for box in soup.select("div.admonition.illustration"):
+        title = _text(box.find(class_="admonition-title"))
+        text = _text(box)
+        assert title.startswith("Illustration"), title
+        assert DERIVED in text, title
+        assert re.search(r"\bnot\b|\bnone\b|cannot", text, re.IGNORECASE), title
+    for phrase in ("the reconstruction agrees", "reproduces the published"):
+        assert phrase not in soup.get_text(" "), phrase
+
+
+def test_badges_come_from_the_substitutions(soup) -> None:
+    assert "{{" not in soup.get_text() and "{.provenance" not in soup.get_text()
+    for kind, words in (("reported", REPORTED), ("derived", DERIVED)):
+        badges = soup.select(f"span.provenance.provenance-{kind}")
+        assert badges and all(_text(b) == words for b in badges), kind
 
 
 # --- figures, tables, cells ---------------------------------------------------------------------------
@@ -258,6 +329,8 @@ def test_figures_have_alt_text_numbered_captions_provenance_and_a_table(soup) ->
         caption = figure.find("figcaption").get_text(" ")
         assert re.search(r"Fig\. 3\.\d+", caption), ident
         assert "Provenance" in caption and (DERIVED in caption or REPORTED in caption), ident
+        links = [a["href"] for a in figure.find("figcaption").find_all("a", href=True)]
+        assert any(href.startswith("03-survey-explorer.html") for href in links), f"{ident}: no explorer link"
         following = figure.find_next(["details", "figure"])
         assert following is not None and following.name == "details", f"{ident}: no table toggle after it"
         assert following.find("span", class_="provenance"), ident

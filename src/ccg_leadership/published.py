@@ -215,7 +215,7 @@ def survey_links_table(root: Path | None = None) -> pd.DataFrame:
                     "Answer counted": ANSWER_OF_FINDING.get(ident, "") if has_value else "(direction only)",
                     "Published result": finding["published"],
                     "Year": year_status(finding["wave"], finding["wave_note"]),
-                    "Sources": f"{sources.loc[row['source'], 'name']}; {sources.loc[finding['source'], 'name']}",
+                    "Sources": "; ".join(sources.loc[[row["source"], finding["source"]], "name"]),
                 }
             )
     return pd.DataFrame(rows)
