@@ -81,21 +81,24 @@ def glue_values(root: Path | None = None) -> dict[str, int | str]:
 
 
 def findings_table(root: Path | None = None) -> pd.DataFrame:
-    """One readable row per published finding: theme, what the report says, year, where, source."""
+    """One readable row per published finding: theme, what the report says, year, source."""
     findings = load_findings(root)
     sources = load_sources(root)
     rows = []
     for ident, row in findings.iterrows():
-        source = sources.loc[row["source"]]
-        basis = "inferred by the editors" if row["tag"] == "I" else "read in the source"
+        said = str(row["published"])
+        answer = ANSWER_OF_FINDING.get(str(ident), "")
+        if answer:
+            said = f"{answer}: {said}"
+        if row["tag"] == "I":
+            said += " (worked out by the editors from published values)"
         rows.append(
             {
                 "Finding": str(ident),
                 "Theme": row["theme"],
-                "What was published": row["published"],
+                "What was published": said,
                 "Year": year_status(row["wave"], row["wave_note"]),
-                "Where": f"{row['location']} ({basis})",
-                "Source": source["name"],
+                "Source": sources.loc[row["source"], "short"],
                 "section": SECTION_OF_ITEM.get(row["item"], ""),
             }
         )
@@ -108,8 +111,9 @@ def sources_table(root: Path | None = None) -> pd.DataFrame:
     sources = sources.rename(
         columns={"id": "Id", "name": "Source", "kind": "Kind", "gave": "What the edition took from it"}
     )
+    sources = sources.rename(columns={"short": "Short name"})
     sources["url"] = sources["url"].fillna("")
-    return sources[["Id", "Source", "Kind", "What the edition took from it", "url"]]
+    return sources[["Id", "Short name", "Source", "Kind", "What the edition took from it", "url"]]
 
 
 def _cell(text: object) -> str:
@@ -128,7 +132,7 @@ def findings_html(root: Path | None = None) -> str:
         cells = [
             f"<th scope='row'>{_cell(row['Finding'])}</th>",
             f"<td>{theme}</td>",
-            *(f"<td>{_cell(row[c])}</td>" for c in ("What was published", "Year", "Where", "Source")),
+            *(f"<td>{_cell(row[c])}</td>" for c in ("What was published", "Year", "Source")),
         ]
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
@@ -150,6 +154,7 @@ def sources_html(root: Path | None = None) -> str:
             name = f'<a href="{_cell(row["url"])}">{name}</a>'
         cells = [
             f"<th scope='row'>{_cell(row['Id'])}</th>",
+            f"<td>{_cell(row['Short name'])}</td>",
             f"<td>{name}</td>",
             f"<td>{_cell(row['Kind'])}</td>",
             f"<td>{_cell(row['What the edition took from it'])}</td>",
@@ -169,7 +174,7 @@ ANSWER_OF_FINDING: dict[str, str] = {
     "Q3": "central to nearly all redesigns",
     "Q4": "central to a significant proportion",
     "Q4a": "the two answers above together",
-    "Q6": "GP governing-body members (answers of CCG managers)",
+    "Q6": "GP governing-body members",
     "Q7": "managers on their own",
     "Q8": "managers together with clinicians",
     "Q9": "clinicians",
@@ -215,7 +220,7 @@ def survey_links_table(root: Path | None = None) -> pd.DataFrame:
                     "Answer counted": ANSWER_OF_FINDING.get(ident, "") if has_value else "(direction only)",
                     "Published result": finding["published"],
                     "Year": year_status(finding["wave"], finding["wave_note"]),
-                    "Sources": "; ".join(sources.loc[[row["source"], finding["source"]], "name"]),
+                    "Sources": "; ".join(sources.loc[[row["source"], finding["source"]], "short"]),
                 }
             )
     return pd.DataFrame(rows)
