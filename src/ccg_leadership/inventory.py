@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from .paths import data_dir
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 def data_files(root: Path | None = None) -> pd.DataFrame:
     """Return one row per data file under ``data/``: path, kind, data rows and size in bytes."""
-    import pandas as pd
-
     root = root or data_dir()
     rows = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):

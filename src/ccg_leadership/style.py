@@ -92,11 +92,17 @@ def text_colour_on(fill: str) -> str:
     return "white" if contrast_ratio(fill, "white") >= contrast_ratio(fill, TEXT) else TEXT
 
 
-def headline(fig: Figure, title: str, subtitle: str = "") -> None:
-    """Put the message title and the statistical subtitle at the top left of ``fig``."""
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold", color=TEXT)
+def headline(fig: Figure, title: str, subtitle: str = "", *, wrap: bool = False) -> None:
+    """Put the message title and the statistical subtitle at the top left of ``fig``.
+
+    ``wrap`` lets matplotlib wrap both texts to stay inside the figure.
+    """
+    title_text = fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold", color=TEXT)
     if subtitle:
         fig.axes[0].set_title(subtitle, loc="left", fontsize=9, fontweight="normal", color="#505A5F")
+    if wrap:
+        title_text.set_wrap(True)
+        fig.axes[0].title.set_wrap(True)
 
 
 @dataclass(frozen=True)

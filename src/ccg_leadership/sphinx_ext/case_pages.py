@@ -44,7 +44,7 @@ def generate(app: Sphinx) -> None:
     if pages_present and stamp.is_file() and stamp.read_text() == fingerprint:
         logger.info("case pages: inputs unchanged, pages kept")
         return
-    from ..case_pages import write_pages
+    from ..cases.pages import write_pages
 
     pages = write_pages(book)
     stamp.parent.mkdir(parents=True, exist_ok=True)

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import ipywidgets
-    import pandas as pd
+import ipywidgets
+import pandas as pd
+
+from ..html import percent
+from ..provenance import badge_html
+from . import disclosure as d
+from . import stats
+from .data import Survey
 
 STYLE = """<style>
 .ccg-view {max-width: 46rem}
@@ -48,8 +51,6 @@ class View:
 
 
 def _caption(title: str, subtitle: str, provenance: str) -> str:
-    from .provenance import badge_html
-
     return (
         f'<caption>{html.escape(title)}<br><span class="ccg-sub">{html.escape(subtitle)}</span> '
         f"{badge_html(provenance)}</caption>"
@@ -59,10 +60,6 @@ def _caption(title: str, subtitle: str, provenance: str) -> str:
 def _bar(share: float | None) -> str:
     width = 0.0 if share is None else max(0.0, min(100.0, float(share)))
     return f'<div class="ccg-bar" style="width:{width:.1f}%" aria-hidden="true"></div>'
-
-
-def _pct(value: object) -> str:
-    return "" if value is None or value != value else f"{float(value):.0f}"
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -79,7 +76,9 @@ def options_view_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
     """
     body = []
     for row in _records(frame):
-        interval = "" if row["low"] is None else f"{_pct(row['low'])}–{_pct(row['high'])}"
+        interval = (
+            "" if row["low"] is None else f"{percent(row['low'], unit='')}–{percent(row['high'], unit='')}"
+        )
         source = "reported" if row["provenance"] == "reported" else "computed"
         body.append(
             f'<tr><th scope="row">{html.escape(str(row["label"]))}</th>'
@@ -132,8 +131,6 @@ def role_matrix_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
 
 def _disclosure_note() -> str:
     """The suppression markers explained with the thresholds the disclosure module applies."""
-    from . import disclosure as d
-
     return (
         f"{d.CONFIDENTIAL} count of {d.LOW_COUNT_MIN} to {d.LOW_COUNT_MAX}, or hidden to protect one; "
         f"{d.NOT_SHOWN} base below {d.MIN_BASE}, no share shown."
@@ -143,17 +140,15 @@ def _disclosure_note() -> str:
 BREAKDOWNS: tuple[str, ...] = ("All respondents", "By role")
 
 
-def survey_views(root: Path | None = None) -> list[View]:
+def survey_views(survey: Survey) -> list[View]:
     """Compute every explorer view (item x wave x breakdown) from the respondent data."""
-    from . import stats, survey
-
     views = []
-    catalogue = survey.items(root)
-    waves = sorted(int(w) for w in survey.load_responses(root)["wave"].unique())
+    catalogue = survey.items
+    waves = sorted(int(w) for w in survey.responses["wave"].unique())
     for item, meta in catalogue.iterrows():
         label = f"{meta['theme']}: {meta['question']}"
         for wave in waves:
-            overall = stats.distribution(item, wave, root=root)
+            overall = stats.distribution(survey, item, wave)
             n = int(overall["n"].iloc[0]) if len(overall) else 0
             subtitle = (
                 f"{wave} survey, n = {n} answering; Wilson 95% intervals; computed from reconstructed "
@@ -168,7 +163,7 @@ def survey_views(root: Path | None = None) -> list[View]:
                     options_view_html(overall, str(meta["question"]), subtitle),
                 )
             )
-            roles = stats.distribution(item, wave, by="role", root=root)
+            roles = stats.distribution(survey, item, wave, by="role")
             views.append(
                 View(
                     item,
@@ -207,16 +202,14 @@ def missing_view_html(item_label: str, wave: str, breakdown: str) -> str:
 
 
 def _controls(views: list[View]) -> tuple[ipywidgets.Dropdown, ipywidgets.Dropdown, ipywidgets.Dropdown]:
-    import ipywidgets as w
-
     items, waves, breakdowns = _axes(views)
 
     def menu(labels: list[str], description: str) -> ipywidgets.Dropdown:
-        return w.Dropdown(
+        return ipywidgets.Dropdown(
             options=[(label, i) for i, label in enumerate(labels)],
             value=0,
             description=description,
-            layout=w.Layout(width="auto", max_width="100%"),
+            layout=ipywidgets.Layout(width="auto", max_width="100%"),
             style={"description_width": "initial"},
         )
 
@@ -228,15 +221,11 @@ def _controls(views: list[View]) -> tuple[ipywidgets.Dropdown, ipywidgets.Dropdo
 
 def _control_panel(item: ipywidgets.Dropdown, wave: ipywidgets.Dropdown, breakdown: ipywidgets.Dropdown):
     """Lay the controls out: the (long) item menu on its own row, wave and breakdown below it."""
-    import ipywidgets as w
-
-    return w.VBox([item, w.HBox([wave, breakdown])])
+    return ipywidgets.VBox([item, ipywidgets.HBox([wave, breakdown])])
 
 
 def static_explorer(views: list[View]) -> ipywidgets.VBox:
     """Return a kernel-free explorer: dropdowns ``jslink``-ed to nested Stacks of precomputed views."""
-    import ipywidgets as w
-
     items, waves, breakdowns = _axes(views)
     lookup = _lookup(views)
     item_dd, wave_dd, breakdown_dd = _controls(views)
@@ -245,32 +234,32 @@ def static_explorer(views: list[View]) -> ipywidgets.VBox:
         middle = []
         for wave in waves:
             inner = [
-                w.HTML(
+                ipywidgets.HTML(
                     lookup[(item, wave, b)].html
                     if (item, wave, b) in lookup
                     else missing_view_html(label, wave, b)
                 )
                 for b in breakdowns
             ]
-            stack = w.Stack(inner, selected_index=0)
-            w.jslink((breakdown_dd, "index"), (stack, "selected_index"))
+            stack = ipywidgets.Stack(inner, selected_index=0)
+            ipywidgets.jslink((breakdown_dd, "index"), (stack, "selected_index"))
             middle.append(stack)
-        stack = w.Stack(middle, selected_index=0)
-        w.jslink((wave_dd, "index"), (stack, "selected_index"))
+        stack = ipywidgets.Stack(middle, selected_index=0)
+        ipywidgets.jslink((wave_dd, "index"), (stack, "selected_index"))
         outer.append(stack)
-    views_stack = w.Stack(outer, selected_index=0)
-    w.jslink((item_dd, "index"), (views_stack, "selected_index"))
-    return w.VBox([w.HTML(STYLE), _control_panel(item_dd, wave_dd, breakdown_dd), views_stack])
+    views_stack = ipywidgets.Stack(outer, selected_index=0)
+    ipywidgets.jslink((item_dd, "index"), (views_stack, "selected_index"))
+    return ipywidgets.VBox(
+        [ipywidgets.HTML(STYLE), _control_panel(item_dd, wave_dd, breakdown_dd), views_stack]
+    )
 
 
 def live_explorer(views: list[View]) -> ipywidgets.VBox:
     """Return the same explorer driven by Python callbacks (needs a running kernel)."""
-    import ipywidgets as w
-
     items, waves, breakdowns = _axes(views)
     lookup = _lookup(views)
     item_dd, wave_dd, breakdown_dd = _controls(views)
-    shown = w.HTML()
+    shown = ipywidgets.HTML()
 
     def update(_change: object = None) -> None:
         item, label = items[item_dd.index]
@@ -280,4 +269,4 @@ def live_explorer(views: list[View]) -> ipywidgets.VBox:
     for control in (item_dd, wave_dd, breakdown_dd):
         control.observe(update, names="index")
     update()
-    return w.VBox([w.HTML(STYLE), _control_panel(item_dd, wave_dd, breakdown_dd), shown])
+    return ipywidgets.VBox([ipywidgets.HTML(STYLE), _control_panel(item_dd, wave_dd, breakdown_dd), shown])
