@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ccg_leadership import cases
+from ccg_leadership.cases import records as case_records
+from ccg_leadership.cases import tables as case_tables
 
 pytestmark = pytest.mark.book
 
@@ -105,7 +106,7 @@ def test_each_case_page_opens_with_the_notice_and_has_the_four_parts(site: Path)
         assert "Which details on this page are illustrative" in notice
         assert "not</strong> reproduce the report" in notice
         titles = list(sections(body))
-        for heading in cases.PARTS.values():
+        for heading in case_records.PARTS.values():
             assert heading in titles, f"{record}: missing part {heading!r}"
         assert (
             titles.index("Context")
@@ -132,9 +133,9 @@ def test_every_value_on_a_case_page_is_labelled_with_its_provenance(site: Path) 
             if field not in {"origin", "driver"}:
                 assert htmllib.unescape(shown) == fields[field]["value"], (record, field)
         shown_fields = set(re.findall(r'data-field="(\w+)"', body))
-        assert shown_fields == set(cases.FIELDS) - {"case"}, record
+        assert shown_fields == set(case_records.FIELDS) - {"case"}, record
         # narrative parts and organisations: a labelled block per field
-        for field in (*cases.PARTS, "organisations"):
+        for field in (*case_records.PARTS, "organisations"):
             block = re.search(
                 rf'<div class="case-part" data-field="{field}" data-provenance="(\w+)">(.*?)</div>',
                 body,
@@ -176,7 +177,7 @@ def test_chapter5_matrix_equals_the_records(site: Path) -> None:
     body = article(page(site, "05-cross-case-comparison"))
     rows = table_rows(body, "case-matrix")
     header, data = rows[0], rows[1:]
-    assert header[1:] == list(cases.MATRIX_DIMENSIONS)
+    assert header[1:] == list(case_tables.MATRIX_DIMENSIONS)
     raw = list(raw_records().values())
     assert [r[0] for r in data] == [f["case"]["value"] for f in raw]
     for row, fields in zip(data, raw, strict=True):
@@ -185,9 +186,9 @@ def test_chapter5_matrix_equals_the_records(site: Path) -> None:
         assert cells["Setting"] == fields["setting"]["value"]
         assert cells["Deprivation"] == fields["deprivation"]["value"]
         assert cells["Origin"] == fields["origin"]["value"]
-        assert cells["Driver"] == cases.DRIVER_SHORT[fields["driver"]["value"]]
-        sectors = {cases.ORGANISATION_SECTORS[o] for o in fields["organisations"]["value"]}
-        for sector in cases.SECTORS:
+        assert cells["Driver"] == case_records.DRIVER_SHORT[fields["driver"]["value"]]
+        sectors = {case_records.ORGANISATION_SECTORS[o] for o in fields["organisations"]["value"]}
+        for sector in case_records.SECTORS:
             assert cells[sector] == ("yes" if sector in sectors else "no")
     matrix_block = body[: re.search(r'<table class="[^"]*\bcase-matrix\b', body).start()]
     assert ILLUSTRATIVE in matrix_block[-600:], "the matrix table has no provenance label"

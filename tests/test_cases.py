@@ -16,8 +16,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ccg_leadership import case_charts, case_pages, cases, style
-from ccg_leadership.tables import DataFileError
+from ccg_leadership import style
+from ccg_leadership.cases import charts as case_charts
+from ccg_leadership.cases import pages as case_pages
+from ccg_leadership.cases import records as case_records
+from ccg_leadership.cases import tables as case_tables
+from ccg_leadership.datafiles import DataFileError
+from ccg_leadership.study import facts
+from ccg_leadership.survey.data import load_survey
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -37,8 +43,8 @@ def value(record: dict, field: str):
 
 
 @pytest.fixture(scope="module")
-def records() -> cases.CaseRecords:
-    return cases.load_cases()
+def records() -> case_records.CaseRecords:
+    return case_records.load_cases()
 
 
 # --- the verified aggregate facts (fact sheet section 5.1) ---------------------------------------
@@ -75,16 +81,16 @@ def test_integrated_care_for_frail_elderly_and_long_term_conditions_is_present_a
 
 
 def test_verified_fact_check_table_agrees_and_can_disagree(
-    records: cases.CaseRecords, tmp_path: Path
+    records: case_records.CaseRecords, tmp_path: Path
 ) -> None:
-    table = cases.verified_fact_checks(records)
+    table = case_tables.verified_fact_checks(records, facts())
     assert set(table["agrees"]) == {"yes"}
     assert table.loc["cases of service redesign", "records"] == "8"
     # a ninth record breaks the verified count: the check is not a tautology
     root = _copy_data(tmp_path)
     shutil.copy(root / "cases" / "case-8.yml", root / "cases" / "case-9.yml")
     _edit(root / "cases" / "case-9.yml", "value: Case 8", "value: Case 9")
-    table = cases.verified_fact_checks(cases.load_cases(root), root)
+    table = case_tables.verified_fact_checks(case_records.load_cases(root), facts(root))
     assert table.loc["cases of service redesign", "agrees"] == "no"
     assert table.loc["CCGs contributing two cases", "agrees"] == "no"
 
@@ -94,7 +100,7 @@ def test_verified_fact_check_table_agrees_and_can_disagree(
 
 def test_every_field_of_every_record_has_provenance() -> None:
     for record, fields in raw_records().items():
-        assert set(fields) == set(cases.FIELDS), record
+        assert set(fields) == set(case_records.FIELDS), record
         for field, entry in fields.items():
             assert entry["provenance"] in {"reported", "illustrative"}, (record, field)
             if entry["provenance"] == "reported":
@@ -123,7 +129,7 @@ def test_labels_are_neutral_and_match_file_names() -> None:
 
 def test_illustrative_narrative_is_short_generic_and_unquoted() -> None:
     for record, fields in raw_records().items():
-        for part in cases.PARTS:
+        for part in case_records.PARTS:
             text = value(fields, part)
             assert fields[part]["provenance"] == "illustrative"
             assert 40 <= len(text) <= 600, (record, part)
@@ -135,7 +141,7 @@ def test_illustrative_narrative_is_short_generic_and_unquoted() -> None:
             )
 
 
-def test_cases_of_one_ccg_share_its_context(records: cases.CaseRecords) -> None:
+def test_cases_of_one_ccg_share_its_context(records: case_records.CaseRecords) -> None:
     for _, group in records.values.groupby("ccg"):
         assert group[["region", "setting", "deprivation"]].nunique().max() == 1
 
@@ -190,7 +196,7 @@ def test_malformed_record_error_names_file_record_and_field(
     path = root / "cases" / "case-3.yml"
     _edit(path, old, new)
     with pytest.raises(DataFileError) as error:
-        cases.load_cases(root)
+        case_records.load_cases(root)
     text = str(error.value)
     assert str(path) in text
     assert f"record case-3, field {field}" in text
@@ -202,26 +208,26 @@ def test_bad_yaml_and_unknown_field_are_named(tmp_path: Path) -> None:
     path = root / "cases" / "case-2.yml"
     _edit(path, "case:\n", "case: [\n")
     with pytest.raises(DataFileError, match=r"case-2\.yml: record case-2: not valid YAML"):
-        cases.load_cases(root)
+        case_records.load_cases(root)
     root = _copy_data(tmp_path / "second")
     path = root / "cases" / "case-2.yml"
     path.write_text(path.read_text(encoding="utf-8") + "budget:\n  value: 1\n  provenance: illustrative\n")
     with pytest.raises(DataFileError, match=r"record case-2, field budget: unknown field"):
-        cases.load_cases(root)
+        case_records.load_cases(root)
 
 
 def test_two_cases_in_one_ccg_with_different_regions_are_refused(tmp_path: Path) -> None:
     root = _copy_data(tmp_path)
     _edit(root / "cases" / "case-2.yml", "value: North", "value: South")
     with pytest.raises(DataFileError, match=r"case-2\.yml: record case-2, field region: 'South' differs"):
-        cases.load_cases(root)
+        case_records.load_cases(root)
 
 
 # --- register, matrix, counts and figures ---------------------------------------------------------
 
 
-def test_matrix_equals_the_raw_records(records: cases.CaseRecords) -> None:
-    matrix = cases.comparison_matrix(records)
+def test_matrix_equals_the_raw_records(records: case_records.CaseRecords) -> None:
+    matrix = case_tables.comparison_matrix(records)
     raw = raw_records()
     assert list(matrix.index) == [value(r, "case") for r in raw.values()]
     for fields in raw.values():
@@ -230,35 +236,35 @@ def test_matrix_equals_the_raw_records(records: cases.CaseRecords) -> None:
         assert row["Setting"] == value(fields, "setting")
         assert row["Deprivation"] == value(fields, "deprivation")
         assert row["Origin"] == value(fields, "origin")
-        sectors = {cases.ORGANISATION_SECTORS[o] for o in value(fields, "organisations")}
-        for sector in cases.SECTORS:
+        sectors = {case_records.ORGANISATION_SECTORS[o] for o in value(fields, "organisations")}
+        for sector in case_records.SECTORS:
             assert row[sector] == ("yes" if sector in sectors else "no")
 
 
-def test_counts_by_origin_and_driver_add_up(records: cases.CaseRecords) -> None:
+def test_counts_by_origin_and_driver_add_up(records: case_records.CaseRecords) -> None:
     raw = raw_records().values()
-    origin = cases.counts_by(records, "origin")["cases"]
-    driver = cases.counts_by(records, "driver")["cases"]
-    assert list(origin) == [sum(value(r, "origin") == k for r in raw) for k in cases.ORIGINS]
-    assert list(driver) == [sum(value(r, "driver") == k for r in raw) for k in cases.DRIVERS]
+    origin = case_tables.counts_by(records, "origin")["cases"]
+    driver = case_tables.counts_by(records, "driver")["cases"]
+    assert list(origin) == [sum(value(r, "origin") == k for r in raw) for k in case_records.ORIGINS]
+    assert list(driver) == [sum(value(r, "driver") == k for r in raw) for k in case_records.DRIVERS]
     assert int(origin.sum()) == int(driver.sum()) == 8
     assert all(origin > 0) and all(driver > 0), "every place and kind of driver the study names appears"
-    crosstab = cases.origin_by_driver(records)
+    crosstab = case_tables.origin_by_driver(records)
     assert crosstab.loc["All", "All"] == 8
     assert list(crosstab["All"].iloc[:-1]) == list(origin)
 
 
-def test_register_marks_reported_cells_with_their_source(records: cases.CaseRecords) -> None:
-    register = cases.register_table(records)
+def test_register_marks_reported_cells_with_their_source(records: case_records.CaseRecords) -> None:
+    register = case_tables.register_table(records)
     assert register.loc["Case 1", "Service area"].endswith("(reported, S3)")
     assert "reported" not in register.loc["Case 2", "Service area"]
-    html = cases.register_html(records)
+    html = case_tables.register_html(records)
     assert html.count('href="cases/case-') == 8
     assert "Illustrative, not from the study" in html
 
 
 @pytest.mark.parametrize("draw", [case_charts.origins_figure, case_charts.matrix_figure])
-def test_case_figures_carry_alt_text_naming_every_case(records: cases.CaseRecords, draw) -> None:
+def test_case_figures_carry_alt_text_naming_every_case(records: case_records.CaseRecords, draw) -> None:
     image = draw(records)
     assert image.png.startswith(b"\x89PNG")
     assert style.read_alt(image.png) == image.alt
@@ -268,7 +274,7 @@ def test_case_figures_carry_alt_text_naming_every_case(records: cases.CaseRecord
     assert draw(records).png == image.png, "figure is not deterministic"
 
 
-def test_origin_figure_places_each_case_in_its_zone(records: cases.CaseRecords) -> None:
+def test_origin_figure_places_each_case_in_its_zone(records: case_records.CaseRecords) -> None:
     positions = case_charts.case_positions(records).set_index("case")
     for _, row in records.values.iterrows():
         y = positions.loc[row["case"], "y"]
@@ -277,7 +283,7 @@ def test_origin_figure_places_each_case_in_its_zone(records: cases.CaseRecords) 
 
 
 def test_themes_are_the_published_ones() -> None:
-    themes = cases.load_themes()
+    themes = case_records.load_cases().themes
     assert (themes["kind"] == "theme").sum() == 4  # the BJGP paper's four results (S4)
     assert set(themes.loc[themes["kind"] == "theme", "source"]) == {"S4"}
     assert set(themes["provenance"]) == {"reported"}
@@ -285,7 +291,7 @@ def test_themes_are_the_published_ones() -> None:
 
 
 def test_survey_numbers_cited_by_the_case_chapters_reproduce_the_report() -> None:
-    assert cases.survey_figures(["Q1", "Q2", "Q7", "Q8", "Q9", "Q10"]) == {
+    assert case_tables.survey_figures(load_survey(), ["Q1", "Q2", "Q7", "Q8", "Q9", "Q10"]) == {
         "Q1": 33.0,
         "Q2": 54.0,
         "Q7": 43.0,
@@ -296,7 +302,7 @@ def test_survey_numbers_cited_by_the_case_chapters_reproduce_the_report() -> Non
 
 
 def test_survey_link_table_does_not_invent_a_survey_year() -> None:
-    table = cases.survey_link_table()
+    table = case_tables.survey_link_table(case_records.load_cases(), load_survey())
     collaboration = table[table["Survey finding"].str.startswith("Who builds collaborations")]
     assert len(collaboration) == 3
     assert set(collaboration["Survey finding"]) == {"Who builds collaborations (year not stated)"}
@@ -324,7 +330,7 @@ def test_a_ninth_record_gets_a_page_and_data_is_never_written(tmp_path: Path) ->
     text = (book / "chapters" / "cases" / "case-9.md").read_text(encoding="utf-8")
     assert text.startswith(case_pages.MARKER)
     assert "# Case 9: End-of-life care in the community" in text
-    for heading in cases.PARTS.values():
+    for heading in case_records.PARTS.values():
         assert f"\n## {heading}\n" in text
     assert _tree_hash(book / "data") == before
 
@@ -343,7 +349,7 @@ def test_write_pages_is_idempotent_and_removes_only_its_own_stale_pages(tmp_path
     assert {p.name: p.stat().st_mtime_ns for p in folder.glob("case-*.md")} == first
 
 
-def test_page_notice_lists_illustrative_and_reported_fields(records: cases.CaseRecords) -> None:
+def test_page_notice_lists_illustrative_and_reported_fields(records: case_records.CaseRecords) -> None:
     notice = case_pages.notice(records, "case-1")
     assert "does **not** reproduce the report's own account" in notice
     illustrative, reported = notice.split("- **Reported**")
@@ -360,7 +366,7 @@ def test_generated_pages_are_not_committed(repo: Path) -> None:
 
 def test_case_titles_flag_illustrative_service_areas() -> None:
     """Titles also appear in the ToC, away from the page's notice, so they carry the label themselves."""
-    records = cases.load_cases()
+    records = case_records.load_cases()
     for record in records.values.index:
         title = case_pages.page_title(records, record)
         kind = records.field_provenance(record, "service_area")[0]

@@ -7,12 +7,15 @@ from functools import cache
 
 import pytest
 
-from ccg_leadership import explorer, stats, survey
+from ccg_leadership.survey import explorer, stats
+from ccg_leadership.survey.data import load_survey
+
+SURVEY = load_survey()
 
 
 @cache
 def views() -> tuple[explorer.View, ...]:
-    return tuple(explorer.survey_views())
+    return tuple(explorer.survey_views(SURVEY))
 
 
 def cell_texts(html: str) -> list[str]:
@@ -20,8 +23,8 @@ def cell_texts(html: str) -> list[str]:
 
 
 def test_every_item_wave_and_breakdown_has_a_view() -> None:
-    items = list(survey.items().index)
-    waves = sorted(survey.respondents_per_wave())
+    items = list(SURVEY.items.index)
+    waves = sorted(SURVEY.respondents_per_wave())
     keys = {(v.item, v.wave, v.breakdown) for v in views()}
     expected = {(i, str(w), b) for i in items for w in waves for b in explorer.BREAKDOWNS}
     assert keys == expected
@@ -32,7 +35,7 @@ def test_overall_view_prints_the_distribution_and_marks_published_values() -> No
     view = next(
         v for v in views() if (v.item, v.wave, v.breakdown) == ("vision_setter", "2016", "All respondents")
     )
-    table = stats.distribution("vision_setter", 2016)
+    table = stats.distribution(SURVEY, "vision_setter", 2016)
     texts = cell_texts(view.html)
     for row in table.itertuples():
         assert f"{row.share_display}%" in texts
@@ -45,7 +48,7 @@ def test_overall_view_prints_the_distribution_and_marks_published_values() -> No
 
 
 def test_role_view_shows_suppression_markers_and_no_suppressed_share() -> None:
-    table = stats.distribution("plans_exceed_change", 2016, by="role")
+    table = stats.distribution(SURVEY, "plans_exceed_change", 2016, by="role")
     suppressed = table[table["suppressed"] != ""]
     assert len(suppressed) > 0, "the fixture item should have suppressed cells"
     view = next(
