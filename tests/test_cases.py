@@ -65,19 +65,18 @@ def test_all_three_regions_both_settings_and_both_deprivation_levels_present() -
     assert {"deprived", "affluent"} <= {value(r, "deprivation") for r in raw}
 
 
-def test_integrated_care_for_frail_elderly_and_long_term_conditions_is_present_and_reported() -> None:
-    notable = [
-        r["service_area"]
-        for r in raw_records().values()
-        if "integrated care" in value(r, "service_area").lower()
-        and re.search(r"frail elderly|long-term conditions", value(r, "service_area").lower())
-    ]
-    assert notable, "no case of integrated care for frail elderly people / long-term conditions"
-    assert {"frail elderly", "long-term conditions"} <= {
-        k for k in ("frail elderly", "long-term conditions") for n in notable if k in n["value"].lower()
-    }
-    for entry in notable:
-        assert (entry["provenance"], entry["source"]) == ("reported", "S3")
+def test_the_reported_service_themes_are_tied_to_no_case() -> None:
+    """The study names its most notable redesigns (S3) but not where they were: no record may place them."""
+    for record, fields in raw_records().items():
+        area = value(fields, "service_area").lower()
+        assert not re.search(r"frail elderly|long-term conditions", area), record
+        assert fields["service_area"]["provenance"] == "illustrative", record
+
+
+def test_the_register_states_the_reported_themes_without_a_case(records: case_records.CaseRecords) -> None:
+    html = case_tables.register_html(records)
+    assert "frail elderly people" in html and "long-term conditions (source S3)" in html
+    assert "assigns them to no case" in html
 
 
 def test_verified_fact_check_table_agrees_and_can_disagree(
@@ -100,7 +99,7 @@ def test_verified_fact_check_table_agrees_and_can_disagree(
 
 def test_every_field_of_every_record_has_provenance() -> None:
     for record, fields in raw_records().items():
-        assert set(fields) == set(case_records.FIELDS), record
+        assert set(case_records.FIELDS) <= set(fields) <= set(case_records.ALL_FIELDS), record
         for field, entry in fields.items():
             assert entry["provenance"] in {"reported", "illustrative"}, (record, field)
             if entry["provenance"] == "reported":
@@ -109,15 +108,15 @@ def test_every_field_of_every_record_has_provenance() -> None:
                 assert not entry.get("source"), (record, field)
 
 
-def test_only_the_verified_per_case_detail_is_marked_reported() -> None:
-    # The fact sheet (5.2) verifies no per-case detail except the area of the most notable redesigns.
+def test_no_per_case_detail_is_marked_reported() -> None:
+    # The fact sheet (5.2) verifies no per-case detail: not even where the notable redesigns were.
     reported = {
         (field, entry["source"])
         for fields in raw_records().values()
         for field, entry in fields.items()
         if entry["provenance"] == "reported"
     }
-    assert reported == {("service_area", "S3")}
+    assert reported == set()
 
 
 def test_labels_are_neutral_and_match_file_names() -> None:
@@ -127,18 +126,45 @@ def test_labels_are_neutral_and_match_file_names() -> None:
         assert re.fullmatch(r"CCG [A-F]", value(fields, "ccg"))
 
 
-def test_illustrative_narrative_is_short_generic_and_unquoted() -> None:
+def test_no_record_holds_an_editor_written_account() -> None:
+    """Insights and lessons about placeholder cases would read as findings: the records hold none."""
     for record, fields in raw_records().items():
-        for part in case_records.PARTS:
-            text = value(fields, part)
-            assert fields[part]["provenance"] == "illustrative"
-            assert 40 <= len(text) <= 600, (record, part)
-            assert not re.search(r"[\"“”]", text), (
-                f"{record} {part}: quotation marks in an illustrative sketch"
-            )
-            assert not re.search(r"\b(the study found|interviewees?|respondents? said)\b", text, re.I), (
-                f"{record} {part}: phrased like a finding of the study"
-            )
+        assert not set(case_records.PARTS) & set(fields), record
+
+
+def test_an_illustrative_part_of_the_account_is_refused(tmp_path: Path) -> None:
+    root = _copy_data(tmp_path)
+    path = root / "cases" / "case-3.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "lessons:\n  value: An invented lesson that would read like a finding of the study.\n"
+        + "  provenance: illustrative\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        DataFileError, match=r"case-3\.yml: record case-3, field lessons: a part of the report"
+    ):
+        case_records.load_cases(root)
+
+
+def test_a_record_filled_from_the_report_gets_its_account_on_the_page(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    _copy_data(book)
+    path = book / "data" / "cases" / "case-3.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "lessons:\n  value: A lesson text taken from the report's own account of this case, for the test.\n"
+        + "  provenance: reported\n  source: S1\n",
+        encoding="utf-8",
+    )
+    case_pages.write_pages(book)
+    text = (book / "chapters" / "cases" / "case-3.md").read_text(encoding="utf-8")
+    assert "### Lessons drawn" in text and "A lesson text taken from the report" in text
+    assert "not reproduced" not in text.split("## The report's account of this case")[1]
+    footer = text.split("case-record-source")[1]
+    assert "provenance-reported" in footer and "provenance-illustrative" in footer
+    other = (book / "chapters" / "cases" / "case-2.md").read_text(encoding="utf-8")
+    assert "provenance-reported" not in other.split("case-record-source")[1]
 
 
 def test_cases_of_one_ccg_share_its_context(records: case_records.CaseRecords) -> None:
@@ -254,13 +280,30 @@ def test_counts_by_origin_and_driver_add_up(records: case_records.CaseRecords) -
     assert list(crosstab["All"].iloc[:-1]) == list(origin)
 
 
-def test_register_marks_reported_cells_with_their_source(records: case_records.CaseRecords) -> None:
-    register = case_tables.register_table(records)
-    assert register.loc["Case 1", "Service area"].endswith("(reported, S3)")
-    assert "reported" not in register.loc["Case 2", "Service area"]
+def test_register_marks_reported_cells_with_their_source(
+    records: case_records.CaseRecords, tmp_path: Path
+) -> None:
     html = case_tables.register_html(records)
     assert html.count('href="cases/case-') == 8
-    assert "Illustrative, not from the study" in html
+    assert "Illustrative, not from the study" in html and "provenance-reported" not in html
+    assert "(reported" not in html
+    # a record with a reported value shows it marked, and the register then carries both labels
+    root = _copy_data(tmp_path)
+    _edit(
+        root / "cases" / "case-2.yml",
+        "region:\n  value: North\n  provenance: illustrative",
+        "region:\n  value: North\n  provenance: reported\n  source: S1",
+    )
+    _edit(
+        root / "cases" / "case-1.yml",
+        "region:\n  value: North\n  provenance: illustrative",
+        "region:\n  value: North\n  provenance: reported\n  source: S1",
+    )
+    edited = case_records.load_cases(root)
+    register = case_tables.register_table(edited)
+    assert register.loc["Case 2", "Region"] == "North (reported, S1)"
+    assert "reported" not in register.loc["Case 3", "Region"]
+    assert "provenance-reported" in case_tables.register_html(edited)
 
 
 @pytest.mark.parametrize("draw", [case_charts.origins_figure, case_charts.matrix_figure])
@@ -330,8 +373,9 @@ def test_a_ninth_record_gets_a_page_and_data_is_never_written(tmp_path: Path) ->
     text = (book / "chapters" / "cases" / "case-9.md").read_text(encoding="utf-8")
     assert text.startswith(case_pages.MARKER)
     assert "# Case 9: End-of-life care in the community" in text
+    assert "\n## The report's account of this case\n" in text and "**not reproduced here**" in text
     for heading in case_records.PARTS.values():
-        assert f"\n## {heading}\n" in text
+        assert f"## {heading}\n" not in text
     assert _tree_hash(book / "data") == before
 
 
@@ -351,12 +395,11 @@ def test_write_pages_is_idempotent_and_removes_only_its_own_stale_pages(tmp_path
 
 def test_page_notice_lists_illustrative_and_reported_fields(records: case_records.CaseRecords) -> None:
     notice = case_pages.notice(records, "case-1")
-    assert "does **not** reproduce the report's own account" in notice
+    assert "account of this case is not reproduced on this page" in notice
     illustrative, reported = notice.split("- **Reported**")
-    assert "Service area (S3)" in reported and "Service area" not in illustrative
-    for label in ("Region of England", "Who drove it", "Context", "Lessons"):
+    for label in ("Region of England", "Who drove it", "Service area", "Organisations involved"):
         assert label in illustrative
-    assert "none of the details" in case_pages.notice(records, "case-2")
+    assert "none of the details" in reported
 
 
 def test_generated_pages_are_not_committed(repo: Path) -> None:

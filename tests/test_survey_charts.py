@@ -212,3 +212,20 @@ def test_distribution_table_uses_display_values_for_hidden_cells() -> None:
     assert (
         stats.share_by_wave(SURVEY, "workload_impedes_engagement", 1, "gp_member").loc[2016, "share"] is None
     )
+
+
+def test_every_chart_carries_its_provenance_inside_the_image(images) -> None:
+    """A copied chart keeps its label: the line is drawn in a strip at the bottom of the PNG itself."""
+    import io
+
+    from PIL import Image
+
+    for name, image in images.items():
+        assert image.alt.endswith(style.RECONSTRUCTED), name
+        with Image.open(io.BytesIO(image.png)) as png:
+            rgb = png.convert("RGB")
+            strip = rgb.crop((0, rgb.height - int(0.25 * style.DPI), rgb.width // 2, rgb.height))
+            grey = sum(
+                1 for r, g, b in strip.getdata() if abs(r - 0x50) < 40 and abs(b - 0x5F) < 40 and g < 140
+            )
+        assert grey > 100, f"{name}: no provenance text drawn at the bottom of the image"

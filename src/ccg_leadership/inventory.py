@@ -23,8 +23,8 @@ def data_files(root: Path | None = None) -> pd.DataFrame:
                 "kind": {".csv": "table", ".yml": "schema or config", ".md": "documentation"}.get(
                     path.suffix, "other"
                 ),
-                "data rows": max(len(lines) - 1, 0) if path.suffix == ".csv" else None,
+                "data rows": max(len(lines) - 1, 0) if path.suffix == ".csv" else None,  # None: not a table
                 "bytes": path.stat().st_size,
             }
         )
-    return pd.DataFrame(rows).set_index("file")
+    return pd.DataFrame(rows, dtype=object).set_index("file")

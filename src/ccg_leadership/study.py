@@ -103,6 +103,12 @@ def _timing_label(kind: str) -> str:
     return provenance.label(kind)
 
 
+TIMELINE_SOURCE = (
+    "Source: Storey et al. 2018 (phases, survey years); months within the years, and the timing of "
+    "phases whose dates are not published, are illustrative."
+)
+
+
 def timeline_figure(root: Path | None = None) -> style.ChartImage:
     """Draw the five phases on a time axis; phases whose timing is not published are hatched."""
     phases = load_phases(root)
@@ -159,4 +165,4 @@ def timeline_figure(root: Path | None = None) -> style.ChartImage:
         )
         + "."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, TIMELINE_SOURCE)

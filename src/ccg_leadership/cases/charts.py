@@ -139,7 +139,7 @@ def origins_figure(records: CaseRecords) -> style.ChartImage:
         )
         + " Placement of the cases is illustrative; the three places are the study's finding."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.PLACEHOLDER_CASES)
 
 
 def _tint(colour: str, amount: float) -> tuple[float, float, float]:
@@ -206,4 +206,4 @@ def matrix_figure(records: CaseRecords) -> style.ChartImage:
         )
         + " All values illustrative."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.PLACEHOLDER_CASES)

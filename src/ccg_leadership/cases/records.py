@@ -1,12 +1,14 @@
-"""The case studies (chapters 4 and 5): structured case records, their checks, register and matrix.
+"""The case records (chapters 4 and 5): loading, validation and the controlled vocabularies.
 
 Each file ``data/cases/case-<n>.yml`` is one *record*: one attempt at service redesign, the study's
 unit of analysis. Every field holds a ``value`` and a ``provenance`` (``reported`` with a fact-sheet
-``source`` id, or ``illustrative``), optionally a ``note``. Loading validates the values against
-``data/schema/cases.yml`` and the provenance against ``data/schema/cases_provenance.yml`` and raises
-:class:`~ccg_leadership.datafiles.DataFileError` naming the file, the record and the field.
-``load_cases()`` returns them, with the cross-case themes, as one :class:`CaseRecords` object, built
-once per version of the files.
+``source`` id, or ``illustrative``), optionally a ``note``. The structured attributes (``FIELDS``) are
+required; the four parts of the report's account of a case (``PARTS``) are optional and must be
+``reported``: an editor-written narrative would read as a finding, so a record may not hold one.
+Loading validates the values against ``data/schema/cases.yml`` and the provenance against
+``data/schema/cases_provenance.yml`` and raises :class:`~ccg_leadership.datafiles.DataFileError`
+naming the file, the record and the field. ``load_cases()`` returns them, with the cross-case themes,
+as one :class:`CaseRecords` object, built once per version of the files.
 """
 
 from __future__ import annotations
@@ -33,20 +35,21 @@ FIELDS: tuple[str, ...] = (
     "origin",
     "driver",
     "organisations",
-    "context",
-    "redesign",
-    "leadership",
-    "lessons",
 )
-"""Every field a record must have, in page order."""
+"""The structured attributes every record must have, in page order."""
 
 PARTS: dict[str, str] = {
     "context": "Context",
     "redesign": "The redesign attempt",
-    "leadership": "Insights about clinical leadership",
-    "lessons": "Lessons",
+    "leadership": "What it showed about clinical leadership",
+    "lessons": "Lessons drawn",
 }
-"""The four parts of every case write-up (the report's standard frame) and their page headings."""
+"""The four parts of the report's account of a case (its standard frame) and their page headings.
+
+Optional: a record holds a part only when it is taken from the report (provenance ``reported``).
+"""
+
+ALL_FIELDS: tuple[str, ...] = (*FIELDS, *PARTS)
 
 FIELD_LABELS: dict[str, str] = {
     "case": "Case",
@@ -122,8 +125,6 @@ ORGANISATION_SECTORS: dict[str, str] = {
 """The controlled list of organisation types a record may name, with the sector each belongs to."""
 
 VERIFIED_REGIONS = frozenset({"North", "Midlands", "South"})
-NOTABLE_AREAS = ("frail elderly", "long-term conditions")
-"""Words naming the study's most notable redesigns: integrated care for these groups (S3)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,10 @@ class CaseRecords:
         """Return (provenance, source, note) of one field of one record."""
         row = self.provenance.loc[(record, field)]
         return str(row["provenance"]), text_or_none(row["source"]), text_or_none(row["note"])
+
+    def has(self, record: str, field: str) -> bool:
+        """Return True when the record holds ``field`` (the parts of the account are optional)."""
+        return (record, field) in self.provenance.index
 
     def organisations(self, record: str) -> list[str]:
         """Return the organisations involved in one case, in record order."""
@@ -212,18 +217,20 @@ def _read_record(path: Path) -> tuple[dict[str, str], list[dict[str, str | None]
         raise DataFileError(
             f"{path}: record {record}: expected a mapping of fields, got {type(data).__name__}"
         )
-    unknown = sorted(set(data) - set(FIELDS))
+    unknown = sorted(set(data) - set(ALL_FIELDS))
     if unknown:
         raise DataFileError(
-            f"{path}: record {record}, field {unknown[0]}: unknown field; allowed: {', '.join(FIELDS)}"
+            f"{path}: record {record}, field {unknown[0]}: unknown field; allowed: {', '.join(ALL_FIELDS)}"
         )
-    values: dict[str, str] = {"record": record}
+    values: dict[str, str | None] = {"record": record, **dict.fromkeys(PARTS)}
     rows: list[dict[str, str | None]] = []
-    for field in FIELDS:
+    for field in ALL_FIELDS:
         where = f"{path}: record {record}, field {field}"
         entry = data.get(field)
+        if entry is None and field in PARTS:
+            continue
         if entry is None:
-            raise DataFileError(f"{where}: missing (every record needs every field)")
+            raise DataFileError(f"{where}: missing (every record needs every structured attribute)")
         if not isinstance(entry, dict) or "value" not in entry or "provenance" not in entry:
             raise DataFileError(f"{where}: expected a mapping with 'value' and 'provenance' (and 'source')")
         extra = sorted(set(entry) - {"value", "provenance", "source", "note"})
@@ -273,10 +280,19 @@ def _validate(frame: pd.DataFrame, schema, files: dict[str, Path]) -> pd.DataFra
 
 
 def _check_provenance_rules(prov: pd.DataFrame, files: dict[str, Path]) -> None:
-    """A reported field must name its source; an illustrative one must not claim a source."""
+    """A reported field must name its source; an illustrative one must not claim a source.
+
+    A part of the report's account (``PARTS``) must be reported: an editor-written narrative about a
+    placeholder case would read as a finding of the study.
+    """
     for _, row in prov.iterrows():
         where = f"{files[row['record']]}: record {row['record']}, field {row['field']}"
         source = text_or_none(row["source"])
+        if row["field"] in PARTS and row["provenance"] != provenance.Provenance.REPORTED:
+            raise DataFileError(
+                f"{where}: a part of the report's account must be taken from the report (provenance "
+                "reported, with its source); leave the field out rather than write an illustrative one"
+            )
         if row["provenance"] == provenance.Provenance.REPORTED and source is None:
             raise DataFileError(f"{where}: provenance is reported but no source id (S1-S11) is given")
         if row["provenance"] == provenance.Provenance.ILLUSTRATIVE and source is not None:

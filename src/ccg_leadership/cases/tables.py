@@ -11,14 +11,12 @@ import html
 import pandas as pd
 
 from .. import html as html_tables
-from .. import provenance
 from ..survey.data import Survey
 from ..survey.findings import check_findings
 from .records import (
     DRIVER_SHORT,
     DRIVERS,
     FIELD_LABELS,
-    NOTABLE_AREAS,
     ORGANISATION_SECTORS,
     ORIGIN_SHORT,
     ORIGINS,
@@ -55,10 +53,6 @@ def verified_fact_checks(records: CaseRecords, facts: dict[str, int | str]) -> p
     """
     values = records.values
     counts = summary_counts(records)
-    notable = values[_is_notable(values["service_area"])]
-    notable_reported = [
-        r for r in notable.index if records.field_provenance(str(r), "service_area")[0] == "reported"
-    ]
     rows = [
         ("CCGs studied in depth", facts["case_ccgs"], counts["ccgs"], "S1"),
         ("cases of service redesign", facts["cases"], counts["cases"], "S1"),
@@ -76,12 +70,6 @@ def verified_fact_checks(records: CaseRecords, facts: dict[str, int | str]) -> p
             _yes({"deprived", "affluent"} <= set(values["deprivation"])),
             "S1",
         ),
-        (
-            "integrated care for frail elderly people or long-term conditions present (reported)",
-            "yes",
-            _yes(bool(notable_reported)),
-            "S3",
-        ),
     ]
     table = pd.DataFrame(rows, columns=["fact", "study", "records", "source"])
     table["study"] = table["study"].astype(str)
@@ -94,13 +82,6 @@ def verified_fact_checks(records: CaseRecords, facts: dict[str, int | str]) -> p
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
-
-
-def _is_notable(service_area: pd.Series) -> pd.Series:
-    lowered = service_area.str.lower()
-    return lowered.str.contains("integrated care") & (
-        lowered.str.contains(NOTABLE_AREAS[0]) | lowered.str.contains(NOTABLE_AREAS[1])
-    )
 
 
 def register_table(records: CaseRecords) -> pd.DataFrame:
@@ -125,31 +106,30 @@ def _display(field: str, value: str) -> str:
     return {"origin": ORIGIN_SHORT, "driver": DRIVER_SHORT}.get(field, {}).get(value, value)
 
 
+REPORTED_THEMES = (
+    "The study reports that its most notable redesigns were integrated care for frail elderly people "
+    "and for people with long-term conditions (source S3); it does not say in which CCG or region "
+    "they took place, so this edition assigns them to no case."
+)
+
+
 def register_html(records: CaseRecords, page_prefix: str = "cases/") -> str:
     """Return the register as an HTML table whose case labels link to the case pages."""
-    table = register_table(records)
-    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in ["Case", *table.columns])
-    body = []
-    for (record, _), (case, row) in zip(records.values.iterrows(), table.iterrows(), strict=True):
-        link = f'<a href="{page_prefix}{record}.html">{html.escape(str(case))}</a>'
-        cells = "".join(
-            f'<td style="white-space: nowrap">{html.escape(str(v))}</td>'
-            if column == "CCG"
-            else f"<td>{html.escape(str(v))}</td>"
-            for column, v in row.items()
-        )
-        body.append(f'<tr><th scope="row" style="white-space: nowrap">{link}</th>{cells}</tr>')
-    label = (
-        f'<p class="table-provenance"><em>Provenance:</em> {provenance.badge_html("illustrative")} '
-        "Every cell is an editors' placeholder except those marked 'reported' with a source id.</p>"
-    )
-    return (
-        label
-        + '<table class="table case-register"><thead><tr>'
-        + head
-        + "</tr></thead><tbody>"
-        + "".join(body)
-        + "</tbody></table>"
+    table = register_table(records).reset_index()
+    table["case"] = [
+        f'<a href="{page_prefix}{record}.html">{html.escape(str(case))}</a>'
+        for record, case in zip(records.values.index, table["case"], strict=True)
+    ]
+    table = table.rename(columns={"case": "Case"})
+    reported = any(kind == "reported" for kind in records.provenance["provenance"])
+    note = "Every cell is an editors' placeholder"
+    note += " except those marked 'reported' with a source id." if reported else "."
+    return html_tables.table_html(
+        table,
+        ["reported", "illustrative"] if reported else "illustrative",
+        f"{note} {REPORTED_THEMES}",
+        "case-register",
+        html_columns=("Case",),
     )
 
 
@@ -194,7 +174,8 @@ def origin_by_driver(records: CaseRecords) -> pd.DataFrame:
     order_rows = [v for v in ORIGINS.values() if v in table.index] + ["All"]
     order_cols = [v for v in DRIVERS.values() if v in table.columns] + ["All"]
     table = table.reindex(index=order_rows, columns=order_cols, fill_value=0)
-    table.index.name, table.columns.name = "Where it arose", "Who drove it"
+    table.index.name = "Where it arose (rows) / who drove it (columns)"
+    table.columns.name = None
     return table
 
 

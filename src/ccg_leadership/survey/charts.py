@@ -205,7 +205,7 @@ def _diverging(
         )
         + " Computed from reconstructed respondent data."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
 def influence_chart(survey: Survey) -> style.ChartImage:
@@ -327,7 +327,7 @@ def vision_shift(survey: Survey) -> style.ChartImage:
         + "."
         for option in options
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
 def communication_data(survey: Survey) -> pd.DataFrame:
@@ -385,7 +385,7 @@ def communication_trend(survey: Survey) -> style.ChartImage:
         + f", a change of {data[data['item'] == item]['difference'].iloc[0]:+.0f} percentage points."
         for item in items
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
 def _share_of(data: pd.DataFrame, wave: int, key: str) -> float | None:
@@ -487,7 +487,7 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
         f"{change.low:+.1f} to {change.high:+.1f}, p = {change.p_value:.2f}), "
         f"{'statistically significant' if change.significant else 'not statistically significant'}."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -532,7 +532,7 @@ def option_shares(survey: Survey, item: str, wave: int, population: str, title: 
         )
         + "."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
 def collaboration_builders(survey: Survey) -> style.ChartImage:
@@ -616,7 +616,7 @@ def agreement_levels(survey: Survey, item: str = "plans_exceed_change", wave: in
         + "; ".join(f"level {int(r['code'])} ({r['label']}) {pct(r['share'])}" for _, r in data.iterrows())
         + f". Levels 4 and 5 together: {pct(total)}."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
 def role_data(survey: Survey, wave: int = 2016) -> pd.DataFrame:
@@ -675,4 +675,4 @@ def role_breakdown(survey: Survey, wave: int = 2016) -> style.ChartImage:
         + "."
         for item, _c, text in ROLE_PANELS
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)

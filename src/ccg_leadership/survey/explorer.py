@@ -21,9 +21,11 @@ import pandas as pd
 
 from ..html import percent
 from ..provenance import badge_html
+from ..provenance import label as label_of
 from . import disclosure as d
 from . import stats
 from .data import Survey
+from .selections import population_name
 
 STYLE = """<style>
 .ccg-view {max-width: 46rem}
@@ -36,6 +38,8 @@ STYLE = """<style>
 .ccg-bar-cell {width: 40%}
 .ccg-view .ccg-note, .ccg-view .ccg-sub {font-size: 0.85rem; font-weight: normal}
 .ccg-view td .ccg-bar {margin-top: 2px}
+.ccg-view tr.ccg-combined th, .ccg-view tr.ccg-combined td {
+  border-top: 2px solid var(--pst-color-border, #ccc)}
 </style>"""
 
 
@@ -68,33 +72,54 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-def options_view_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
+def _shown(display: object) -> str:
+    """A share as displayed: ``54%``, or a suppression marker such as ``[c]`` as it is."""
+    text = str(display)
+    return text if text.startswith("[") else f"{text}%"
+
+
+def _option_row(label: str, row: dict, css: str = "") -> str:
+    interval = "" if row["low"] is None else f"{percent(row['low'], unit='')}–{percent(row['high'], unit='')}"
+    attributes = f' class="{css}"' if css else ""
+    return (
+        f'<tr{attributes}><th scope="row">{html.escape(label)}</th>'
+        f'<td class="ccg-bar-cell">{_bar(row["share"])}</td>'
+        f'<td class="num">{html.escape(_shown(row["share_display"]))}</td>'
+        f'<td class="num">{interval}</td>'
+        f'<td class="num">{html.escape(str(row["count_display"]))} / {int(row["n"])}</td>'
+        f"<td>{html.escape(label_of(row['provenance']))}</td></tr>"
+    )
+
+
+def options_view_html(
+    frame: pd.DataFrame,
+    title: str,
+    subtitle: str,
+    combined: list[tuple[str, dict]] = (),
+    reported: list[str] = (),
+) -> str:
     """Render one wave's answer distribution (rows = options) as a table with a bar per row.
 
-    ``frame`` is ``stats.distribution(item, wave)``: every number is printed as text beside its bar,
-    and a row whose share equals a published figure is marked as reported.
+    ``frame`` is ``stats.distribution(survey, item, wave, population=...)``: every number is printed
+    as text beside its bar, and a row whose share equals a published figure is labelled reported.
+    ``combined``: (label, share row) for the combined answers the report quotes, added below the
+    options; ``reported``: the report's own statements about this question, group and wave, quoted
+    under the table with the reported label.
     """
-    body = []
-    for row in _records(frame):
-        interval = (
-            "" if row["low"] is None else f"{percent(row['low'], unit='')}–{percent(row['high'], unit='')}"
-        )
-        source = "reported" if row["provenance"] == "reported" else "computed"
-        body.append(
-            f'<tr><th scope="row">{html.escape(str(row["label"]))}</th>'
-            f'<td class="ccg-bar-cell">{_bar(row["share"])}</td>'
-            f'<td class="num">{html.escape(str(row["share_display"]))}%</td>'
-            f'<td class="num">{interval}</td>'
-            f'<td class="num">{html.escape(str(row["count_display"]))} / {int(row["n"])}</td>'
-            f"<td>{source}</td></tr>"
-        )
-    overall = "reported" if (frame["provenance"] == "reported").all() else "derived"
+    body = [_option_row(str(row["label"]), row) for row in _records(frame)]
+    body += [_option_row(label, row, "ccg-combined") for label, row in combined]
+    kinds = {row["provenance"] for row in _records(frame)} | {row["provenance"] for _, row in combined}
+    overall = "reported" if kinds == {"reported"} else "derived"
+    quotes = "".join(
+        f'<p class="ccg-note">{badge_html("reported")} The report: {html.escape(text)}</p>'
+        for text in reported
+    )
     return (
         f'<div class="ccg-view"><table>{_caption(title, subtitle, overall)}'
         '<thead><tr><th scope="col">Answer</th><th scope="col">Bar</th><th scope="col">Share</th>'
         '<th scope="col">95% interval (Wilson)</th><th scope="col">Count / base</th>'
-        '<th scope="col">Value</th></tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
+        '<th scope="col">Provenance</th></tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>{quotes}</div>"
     )
 
 
@@ -137,47 +162,82 @@ def _disclosure_note() -> str:
     )
 
 
-BREAKDOWNS: tuple[str, ...] = ("All respondents", "By role")
+BREAKDOWNS: dict[str, str] = {
+    "All respondents": "all",
+    "CCG managers": "managers",
+    "GP members": "gp_member",
+    "By role": "by role",
+}
+"""The explorer's breakdowns and the population each shows; CCG managers and GP members are the
+groups behind published figures."""
+
+PARAPHRASE_NOTE = (
+    "The question wordings shown are this edition's paraphrases of the survey questions, not the "
+    "questionnaire's exact wording."
+)
+
+
+def _findings_about(survey: Survey, item: str, wave: int, population: str) -> pd.DataFrame:
+    """The published findings about one item, wave and group of respondents."""
+    findings = survey.findings
+    return findings[
+        (findings["item"] == item) & (findings["wave"] == str(wave)) & (findings["population"] == population)
+    ]
+
+
+def _combined(survey: Survey, item: str, wave: int, population: str) -> list[tuple[str, dict]]:
+    """The combined answers (several options counted together) that the report quotes, as share rows."""
+    labels = survey.option_labels(item)
+    rows, seen = [], set()
+    for category in _findings_about(survey, item, wave, population)["category"]:
+        codes = stats.codes(str(category))
+        if len(codes) < 2 or codes in seen:
+            continue
+        seen.add(codes)
+        share = stats.share_by_wave(survey, item, codes, population).loc[wave].to_dict()
+        rows.append(("Combined: " + " or ".join(labels[c] for c in codes), share))
+    return rows
+
+
+def _overall_view(survey: Survey, item: str, wave: int, population: str, question: str) -> str:
+    frame = stats.distribution(survey, item, wave, population=population)
+    n = int(frame["n"].iloc[0]) if len(frame) else 0
+    group = population_name(survey, population)
+    subtitle = (
+        f"{wave} survey, {group}, n = {n} answering; Wilson 95% intervals; computed from reconstructed "
+        "respondent data (sample sizes assumed)."
+    )
+    if population != "all":
+        subtitle += " Disclosure control applied."
+    labels = survey.option_labels(item)
+    reported = [
+        " or ".join(labels[c] for c in stats.codes(str(row["category"]))) + f": {row['published']}"
+        for _, row in _findings_about(survey, item, wave, population).iterrows()
+    ]
+    return options_view_html(
+        frame, f"{question} (paraphrased)", subtitle, _combined(survey, item, wave, population), reported
+    )
 
 
 def survey_views(survey: Survey) -> list[View]:
     """Compute every explorer view (item x wave x breakdown) from the respondent data."""
     views = []
-    catalogue = survey.items
     waves = sorted(int(w) for w in survey.responses["wave"].unique())
-    for item, meta in catalogue.iterrows():
+    for item, meta in survey.items.iterrows():
         label = f"{meta['theme']}: {meta['question']}"
+        question = str(meta["question"])
         for wave in waves:
-            overall = stats.distribution(survey, item, wave)
-            n = int(overall["n"].iloc[0]) if len(overall) else 0
-            subtitle = (
-                f"{wave} survey, n = {n} answering; Wilson 95% intervals; computed from reconstructed "
-                "respondent data (sample sizes assumed)."
-            )
-            views.append(
-                View(
-                    item,
-                    label,
-                    str(wave),
-                    BREAKDOWNS[0],
-                    options_view_html(overall, str(meta["question"]), subtitle),
-                )
-            )
-            roles = stats.distribution(survey, item, wave, by="role")
-            views.append(
-                View(
-                    item,
-                    label,
-                    str(wave),
-                    BREAKDOWNS[1],
-                    role_matrix_html(
-                        roles,
-                        str(meta["question"]),
+            for breakdown, population in BREAKDOWNS.items():
+                if population == "by role":
+                    body = role_matrix_html(
+                        stats.distribution(survey, item, wave, by="role"),
+                        f"{question} (paraphrased)",
                         f"{wave} survey by governing-body role; disclosure control applied; computed from "
                         "reconstructed respondent data (sample sizes and role mix assumed).",
-                    ),
-                )
-            )
+                    )
+                else:
+                    body = _overall_view(survey, str(item), wave, population, question)
+                views.append(View(str(item), label, str(wave), breakdown, body))
     return views
 
 
@@ -213,15 +273,16 @@ def _controls(views: list[View]) -> tuple[ipywidgets.Dropdown, ipywidgets.Dropdo
             style={"description_width": "initial"},
         )
 
-    item = menu([label for _, label in items], "Survey item")
+    item = menu([label for _, label in items], "Survey item (paraphrased)")
     wave = menu(waves, "Wave")
     breakdown = menu(breakdowns, "Breakdown")
     return item, wave, breakdown
 
 
 def _control_panel(item: ipywidgets.Dropdown, wave: ipywidgets.Dropdown, breakdown: ipywidgets.Dropdown):
-    """Lay the controls out: the (long) item menu on its own row, wave and breakdown below it."""
-    return ipywidgets.VBox([item, ipywidgets.HBox([wave, breakdown])])
+    """Lay the controls out: the paraphrase note, the (long) item menu, then wave and breakdown."""
+    note = ipywidgets.HTML(f'<p class="ccg-paraphrase-note">{html.escape(PARAPHRASE_NOTE)}</p>')
+    return ipywidgets.VBox([note, item, ipywidgets.HBox([wave, breakdown])])
 
 
 def static_explorer(views: list[View]) -> ipywidgets.VBox:

@@ -87,7 +87,7 @@ def assumptions_table(config: dict, survey: Survey) -> pd.DataFrame:
         index=list(labels),
     )
     table.loc["All respondents"] = table.sum()
-    table.index.name = "role (illustrative)"
+    table.index.name = "role (illustrative); respondents per wave"
     return table
 
 

@@ -97,29 +97,39 @@ def future_table(survey: Survey) -> pd.DataFrame:
     return rows_table(survey, FUTURE_ROWS)
 
 
+def _share_with_kind(share: float, n: int, kind: str) -> str:
+    """A wave's share as ``33 (n = 706; reported)``: the number, its base and its provenance."""
+    return f"{_share_text(share, '')} (n = {n}; {provenance.label(kind).lower()})"
+
+
 def change_table(survey: Survey, items: dict[str, str], category: str) -> pd.DataFrame:
-    """Per item: share in each wave and the change (Newcombe interval, z-test p-value)."""
+    """Per item: share in each wave and the change (Newcombe interval, z-test p-value), seven columns.
+
+    Each wave's cell carries its base and provenance; the change cell its interval; the test cell
+    whether it is significant at the 5% level.
+    """
     rows = []
     for item, name in items.items():
         change = stats.wave_change(survey, item, category)
         shares = stats.share_by_wave(survey, item, category)
+        p_text = f"{change.p_value:.3f}" if change.p_value >= 0.001 else "< 0.001"
         rows.append(
             {
                 "Question": name.replace("\n", " "),
                 "Answers counted": " or ".join(
                     survey.option_labels(item)[c] for c in stats.codes(change.category)
                 ),
-                f"{change.first} share % (n)": f"{_share_text(change.share_first, '')} ({change.n_first})",
-                f"{change.second} share % (n)": f"{_share_text(change.share_second, '')} ({change.n_second})",
-                f"{change.first} provenance": provenance.label(shares.loc[change.first, "provenance"]),
-                f"{change.second} provenance": provenance.label(shares.loc[change.second, "provenance"]),
-                "Change (points)": f"{change.difference:+.1f}",
-                "95% interval (Newcombe)": f"{change.low:+.1f} to {change.high:+.1f}",
-                "p-value (z-test)": f"{change.p_value:.3f}" if change.p_value >= 0.001 else "< 0.001",
-                "Significant at 5%": "yes" if change.significant else "no",
-                "Provenance of change and test": provenance.label(
-                    "derived" if change.provenance == "derived" else change.provenance
+                f"{change.first} share %": _share_with_kind(
+                    change.share_first, change.n_first, shares.loc[change.first, "provenance"]
                 ),
+                f"{change.second} share %": _share_with_kind(
+                    change.share_second, change.n_second, shares.loc[change.second, "provenance"]
+                ),
+                "Change, points (95% Newcombe interval)": (
+                    f"{change.difference:+.1f} ({change.low:+.1f} to {change.high:+.1f})"
+                ),
+                "p-value (z-test)": f"{p_text}; {'' if change.significant else 'not '}significant at 5%",
+                "Provenance of change and test": provenance.label(change.provenance),
             }
         )
     return pd.DataFrame(rows)
@@ -174,7 +184,5 @@ def details_html(summary: str, frame: pd.DataFrame, note: str = "") -> str:
     Provenance is read from the table's provenance column(s); a column holding one value on every row
     is stated once above the table.
     """
-    table = html.table_html(
-        frame, None, note, "survey-table", derived_note=WHY_DERIVED, fold_constants=True, scroll=True
-    )
+    table = html.table_html(frame, None, note, "survey-table", derived_note=WHY_DERIVED, fold_constants=True)
     return html.details_html(summary, table)
