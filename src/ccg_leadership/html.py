@@ -72,8 +72,8 @@ def _kinds(frame: pd.DataFrame, kinds: str | Iterable[str] | None) -> list[Prove
         given = [kinds] if isinstance(kinds, str) else list(kinds)
         return [provenance.parse(k) for k in given]
     columns = [c for c in frame.columns if "rovenance" in str(c)]
-    labels = {str(v) for c in columns for v in frame[c]}
-    found = [kind for kind in Provenance if provenance.label(kind) in labels]
+    texts = {str(v).lower() for c in columns for v in frame[c]}
+    found = [k for k in Provenance if any(provenance.label(k).lower() in t for t in texts)]
     return found or [Provenance.DERIVED]
 
 

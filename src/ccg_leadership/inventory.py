@@ -9,6 +9,15 @@ import pandas as pd
 from .paths import data_dir
 
 
+def kind(relative: Path) -> str:
+    """What a data file is, from its place and type (``relative`` to ``data/``)."""
+    if relative.suffix == ".yml":
+        if relative.parts[0] == "schema":
+            return "schema"
+        return "case record" if relative.parts[0] == "cases" else "configuration"
+    return {".csv": "table", ".md": "documentation"}.get(relative.suffix, "other")
+
+
 def data_files(root: Path | None = None) -> pd.DataFrame:
     """Return one row per data file under ``data/``: path, kind, data rows and size in bytes."""
     root = root or data_dir()
@@ -20,9 +29,7 @@ def data_files(root: Path | None = None) -> pd.DataFrame:
         rows.append(
             {
                 "file": relative,
-                "kind": {".csv": "table", ".yml": "schema or config", ".md": "documentation"}.get(
-                    path.suffix, "other"
-                ),
+                "kind": kind(path.relative_to(root)),
                 "data rows": max(len(lines) - 1, 0) if path.suffix == ".csv" else None,  # None: not a table
                 "bytes": path.stat().st_size,
             }

@@ -151,7 +151,7 @@ def comparison_matrix(records: CaseRecords) -> pd.DataFrame:
         }
         cells.update({s: "yes" if s in sectors else "no" for s in SECTORS})
         rows.append({"case": row["case"], **cells})
-    return pd.DataFrame(rows).set_index("case")[list(MATRIX_DIMENSIONS)]
+    return pd.DataFrame(rows).set_index("case").rename_axis("Case")[list(MATRIX_DIMENSIONS)]
 
 
 def counts_by(records: CaseRecords, field: str) -> pd.DataFrame:
@@ -189,7 +189,7 @@ def provenance_summary(records: CaseRecords) -> pd.DataFrame:
             table[kind] = 0
     table = table[["reported", "illustrative"]].astype(int)
     table.index = [records.values.loc[r, "case"] for r in table.index]
-    table.index.name = "case"
+    table.index.name = "Case"
     return table
 
 

@@ -97,16 +97,17 @@ def future_table(survey: Survey) -> pd.DataFrame:
     return rows_table(survey, FUTURE_ROWS)
 
 
-def _share_with_kind(share: float, n: int, kind: str) -> str:
-    """A wave's share as ``33 (n = 706; reported)``: the number, its base and its provenance."""
-    return f"{_share_text(share, '')} (n = {n}; {provenance.label(kind).lower()})"
+def _shares_provenance(first: int, second: int, kinds: tuple[str, str]) -> str:
+    """The provenance of the two waves' shares in one cell: ``both waves: reported by the study``."""
+    if kinds[0] == kinds[1]:
+        return f"both waves: {provenance.label(kinds[0]).lower()}"
+    return f"{first}: {provenance.label(kinds[0]).lower()}; {second}: {provenance.label(kinds[1]).lower()}"
 
 
 def change_table(survey: Survey, items: dict[str, str], category: str) -> pd.DataFrame:
-    """Per item: share in each wave and the change (Newcombe interval, z-test p-value), seven columns.
+    """Per item: share in each wave and the change (Newcombe interval, z-test p-value), eight columns.
 
-    Each wave's cell carries its base and provenance; the change cell its interval; the test cell
-    whether it is significant at the 5% level.
+    The change cell carries its interval and the test cell whether it is significant at the 5% level.
     """
     rows = []
     for item, name in items.items():
@@ -119,11 +120,12 @@ def change_table(survey: Survey, items: dict[str, str], category: str) -> pd.Dat
                 "Answers counted": " or ".join(
                     survey.option_labels(item)[c] for c in stats.codes(change.category)
                 ),
-                f"{change.first} share %": _share_with_kind(
-                    change.share_first, change.n_first, shares.loc[change.first, "provenance"]
-                ),
-                f"{change.second} share %": _share_with_kind(
-                    change.share_second, change.n_second, shares.loc[change.second, "provenance"]
+                f"{change.first} share % (n)": f"{_share_text(change.share_first, '')} ({change.n_first})",
+                f"{change.second} share % (n)": f"{_share_text(change.share_second, '')} ({change.n_second})",
+                "Provenance of the shares": _shares_provenance(
+                    change.first,
+                    change.second,
+                    (shares.loc[change.first, "provenance"], shares.loc[change.second, "provenance"]),
                 ),
                 "Change, points (95% Newcombe interval)": (
                     f"{change.difference:+.1f} ({change.low:+.1f} to {change.high:+.1f})"
