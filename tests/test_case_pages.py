@@ -97,24 +97,24 @@ def test_toc_lists_one_page_per_record(repo: Path) -> None:
     assert [s["file"] for s in chapter["sections"]] == [f"chapters/cases/{r}" for r in raw_records()]
 
 
-def test_each_case_page_opens_with_the_notice_and_has_the_four_parts(site: Path) -> None:
+def test_each_case_page_shows_attributes_only_and_says_the_account_is_not_reproduced(site: Path) -> None:
     for record, fields in raw_records().items():
         body = article(page(site, f"cases/{record}"))
         first_h2 = body.index("<h2>")
         notice = body[:first_h2]
         assert "admonition" in notice and "case-notice" in notice, record
-        assert "Which details on this page are illustrative" in notice
-        assert "not</strong> reproduce the report" in notice
+        assert "What this page shows" in notice and "only the structured attributes" in notice
+        assert "account of this case is not reproduced on this page" in htmllib.unescape(notice)
         titles = list(sections(body))
-        for heading in case_records.PARTS.values():
-            assert heading in titles, f"{record}: missing part {heading!r}"
-        assert (
-            titles.index("Context")
-            < titles.index("The redesign attempt")
-            < titles.index("Insights about clinical leadership")
-            < titles.index("Lessons")
-        )
+        assert titles[:3] == ["At a glance", "Organisations involved", "The report’s account of this case"]
+        for heading in case_records.PARTS.values():  # no editor-written insights or lessons
+            assert heading not in titles, f"{record}: invented part {heading!r}"
+        assert "Insights" not in body and "Lessons" not in body
+        account = body.split('id="the-report-s-account-of-this-case"')[1]
+        assert "<strong>not reproduced here</strong>" in account
         assert f"{fields['case']['value']}: {htmllib.escape(fields['service_area']['value'])}" in body
+        footer = body.split('class="case-record-source"')[1]
+        assert ILLUSTRATIVE in footer and REPORTED not in footer, record  # nothing here is reported
 
 
 def test_every_value_on_a_case_page_is_labelled_with_its_provenance(site: Path) -> None:
@@ -134,8 +134,8 @@ def test_every_value_on_a_case_page_is_labelled_with_its_provenance(site: Path) 
                 assert htmllib.unescape(shown) == fields[field]["value"], (record, field)
         shown_fields = set(re.findall(r'data-field="(\w+)"', body))
         assert shown_fields == set(case_records.FIELDS) - {"case"}, record
-        # narrative parts and organisations: a labelled block per field
-        for field in (*case_records.PARTS, "organisations"):
+        # organisations: a labelled block
+        for field in ("organisations",):
             block = re.search(
                 rf'<div class="case-part" data-field="{field}" data-provenance="(\w+)">(.*?)</div>',
                 body,
