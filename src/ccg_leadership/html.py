@@ -3,8 +3,7 @@
 :func:`table_html` is the only way the book turns a table into HTML. It never prints ``NaN`` (an absent
 value is a dash, explained in a note under the table), never a float count such as ``8.0``, and never
 a pandas index: a named index becomes an ordinary labelled column, an unnamed one is refused. Every
-table sits in a ``div.ccg-table-scroll`` container (a labelled, focusable region, so it scrolls from the
-keyboard too): a wide table scrolls sideways inside the page column instead of overflowing it, and
+table sits in a ``div.ccg-table-scroll`` container (focusable, so it scrolls from the keyboard too): a wide table scrolls sideways inside the page column instead of overflowing it, and
 its cells wrap (``_static/ccg.css``).
 """
 
@@ -116,7 +115,6 @@ def table_html(
             head += f'<p class="table-constants">Every row: {"; ".join(shared)}.</p>'
         shown = shown.drop(columns=constant)
     raw = set(html_columns)
-    label = f"Table: {', '.join(shown.columns[:3])}" + (", ..." if len(shown.columns) > 3 else "")
     header = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in shown.columns)
     rows, absent = [], False
     for values in shown.itertuples(index=False, name=None):
@@ -128,7 +126,7 @@ def table_html(
         rows.append(f"<tr>{''.join(cells)}</tr>")
     classes = " ".join(["table", "ccg-table", *css_class.split()])
     table = (
-        f'<div class="ccg-table-scroll" role="region" tabindex="0" aria-label="{html.escape(label)}">'
+        '<div class="ccg-table-scroll" tabindex="0">'
         f'<table class="{classes}">'
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
