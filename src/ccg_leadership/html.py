@@ -3,8 +3,9 @@
 :func:`table_html` is the only way the book turns a table into HTML. It never prints ``NaN`` (an absent
 value is a dash, explained in a note under the table), never a float count such as ``8.0``, and never
 a pandas index: a named index becomes an ordinary labelled column, an unnamed one is refused. Every
-table sits in a ``div.ccg-table-scroll`` container (focusable, so it scrolls from the keyboard too): a wide table scrolls sideways inside the page column instead of overflowing it, and
-its cells wrap (``_static/ccg.css``).
+table sits in a ``div.ccg-table-scroll`` container (focusable, so it scrolls from the keyboard too):
+a wide table scrolls sideways inside the page column instead of overflowing it, and its cells wrap
+(``_static/ccg.css``).
 """
 
 from __future__ import annotations
