@@ -226,6 +226,8 @@ def test_every_chart_carries_its_provenance_inside_the_image(images) -> None:
             rgb = png.convert("RGB")
             strip = rgb.crop((0, rgb.height - int(0.25 * style.DPI), rgb.width // 2, rgb.height))
             grey = sum(
-                1 for r, g, b in strip.get_flattened_data() if abs(r - 0x50) < 40 and abs(b - 0x5F) < 40 and g < 140
+                1
+                for r, g, b in strip.get_flattened_data()
+                if abs(r - 0x50) < 40 and abs(b - 0x5F) < 40 and g < 140
             )
         assert grey > 100, f"{name}: no provenance text drawn at the bottom of the image"
