@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ccg_leadership import cases
+from ccg_leadership.cases import records as case_records
+from ccg_leadership.cases import tables as case_tables
 
 pytestmark = pytest.mark.book
 
@@ -96,24 +97,24 @@ def test_toc_lists_one_page_per_record(repo: Path) -> None:
     assert [s["file"] for s in chapter["sections"]] == [f"chapters/cases/{r}" for r in raw_records()]
 
 
-def test_each_case_page_opens_with_the_notice_and_has_the_four_parts(site: Path) -> None:
+def test_each_case_page_shows_attributes_only_and_says_the_account_is_not_reproduced(site: Path) -> None:
     for record, fields in raw_records().items():
         body = article(page(site, f"cases/{record}"))
         first_h2 = body.index("<h2>")
         notice = body[:first_h2]
         assert "admonition" in notice and "case-notice" in notice, record
-        assert "Which details on this page are illustrative" in notice
-        assert "not</strong> reproduce the report" in notice
+        assert "What this page shows" in notice and "only the structured attributes" in notice
+        assert "account of this case is not reproduced on this page" in htmllib.unescape(notice)
         titles = list(sections(body))
-        for heading in cases.PARTS.values():
-            assert heading in titles, f"{record}: missing part {heading!r}"
-        assert (
-            titles.index("Context")
-            < titles.index("The redesign attempt")
-            < titles.index("Insights about clinical leadership")
-            < titles.index("Lessons")
-        )
+        assert titles[:3] == ["At a glance", "Organisations involved", "The report’s account of this case"]
+        for heading in case_records.PARTS.values():  # no editor-written insights or lessons
+            assert heading not in titles, f"{record}: invented part {heading!r}"
+        assert "Insights" not in body and "Lessons" not in body
+        account = body.split('id="the-report-s-account-of-this-case"')[1]
+        assert "<strong>not reproduced here</strong>" in account
         assert f"{fields['case']['value']}: {htmllib.escape(fields['service_area']['value'])}" in body
+        footer = body.split('class="case-record-source"')[1]
+        assert ILLUSTRATIVE in footer and REPORTED not in footer, record  # nothing here is reported
 
 
 def test_every_value_on_a_case_page_is_labelled_with_its_provenance(site: Path) -> None:
@@ -132,9 +133,9 @@ def test_every_value_on_a_case_page_is_labelled_with_its_provenance(site: Path) 
             if field not in {"origin", "driver"}:
                 assert htmllib.unescape(shown) == fields[field]["value"], (record, field)
         shown_fields = set(re.findall(r'data-field="(\w+)"', body))
-        assert shown_fields == set(cases.FIELDS) - {"case"}, record
-        # narrative parts and organisations: a labelled block per field
-        for field in (*cases.PARTS, "organisations"):
+        assert shown_fields == set(case_records.FIELDS) - {"case"}, record
+        # organisations: a labelled block
+        for field in ("organisations",):
             block = re.search(
                 rf'<div class="case-part" data-field="{field}" data-provenance="(\w+)">(.*?)</div>',
                 body,
@@ -176,7 +177,7 @@ def test_chapter5_matrix_equals_the_records(site: Path) -> None:
     body = article(page(site, "05-cross-case-comparison"))
     rows = table_rows(body, "case-matrix")
     header, data = rows[0], rows[1:]
-    assert header[1:] == list(cases.MATRIX_DIMENSIONS)
+    assert header[1:] == list(case_tables.MATRIX_DIMENSIONS)
     raw = list(raw_records().values())
     assert [r[0] for r in data] == [f["case"]["value"] for f in raw]
     for row, fields in zip(data, raw, strict=True):
@@ -185,9 +186,9 @@ def test_chapter5_matrix_equals_the_records(site: Path) -> None:
         assert cells["Setting"] == fields["setting"]["value"]
         assert cells["Deprivation"] == fields["deprivation"]["value"]
         assert cells["Origin"] == fields["origin"]["value"]
-        assert cells["Driver"] == cases.DRIVER_SHORT[fields["driver"]["value"]]
-        sectors = {cases.ORGANISATION_SECTORS[o] for o in fields["organisations"]["value"]}
-        for sector in cases.SECTORS:
+        assert cells["Driver"] == case_records.DRIVER_SHORT[fields["driver"]["value"]]
+        sectors = {case_records.ORGANISATION_SECTORS[o] for o in fields["organisations"]["value"]}
+        for sector in case_records.SECTORS:
             assert cells[sector] == ("yes" if sector in sectors else "no")
     matrix_block = body[: re.search(r'<table class="[^"]*\bcase-matrix\b', body).start()]
     assert ILLUSTRATIVE in matrix_block[-600:], "the matrix table has no provenance label"

@@ -16,8 +16,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ccg_leadership import case_charts, case_pages, cases, style
-from ccg_leadership.tables import DataFileError
+from ccg_leadership import style
+from ccg_leadership.cases import charts as case_charts
+from ccg_leadership.cases import pages as case_pages
+from ccg_leadership.cases import records as case_records
+from ccg_leadership.cases import tables as case_tables
+from ccg_leadership.datafiles import DataFileError
+from ccg_leadership.study import facts
+from ccg_leadership.survey.data import load_survey
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -37,8 +43,8 @@ def value(record: dict, field: str):
 
 
 @pytest.fixture(scope="module")
-def records() -> cases.CaseRecords:
-    return cases.load_cases()
+def records() -> case_records.CaseRecords:
+    return case_records.load_cases()
 
 
 # --- the verified aggregate facts (fact sheet section 5.1) ---------------------------------------
@@ -59,32 +65,31 @@ def test_all_three_regions_both_settings_and_both_deprivation_levels_present() -
     assert {"deprived", "affluent"} <= {value(r, "deprivation") for r in raw}
 
 
-def test_integrated_care_for_frail_elderly_and_long_term_conditions_is_present_and_reported() -> None:
-    notable = [
-        r["service_area"]
-        for r in raw_records().values()
-        if "integrated care" in value(r, "service_area").lower()
-        and re.search(r"frail elderly|long-term conditions", value(r, "service_area").lower())
-    ]
-    assert notable, "no case of integrated care for frail elderly people / long-term conditions"
-    assert {"frail elderly", "long-term conditions"} <= {
-        k for k in ("frail elderly", "long-term conditions") for n in notable if k in n["value"].lower()
-    }
-    for entry in notable:
-        assert (entry["provenance"], entry["source"]) == ("reported", "S3")
+def test_the_reported_service_themes_are_tied_to_no_case() -> None:
+    """The study names its most notable redesigns (S3) but not where they were: no record may place them."""
+    for record, fields in raw_records().items():
+        area = value(fields, "service_area").lower()
+        assert not re.search(r"frail elderly|long-term conditions", area), record
+        assert fields["service_area"]["provenance"] == "illustrative", record
+
+
+def test_the_register_states_the_reported_themes_without_a_case(records: case_records.CaseRecords) -> None:
+    html = case_tables.register_html(records)
+    assert "frail elderly people" in html and "long-term conditions (source S3)" in html
+    assert "assigns them to no case" in html
 
 
 def test_verified_fact_check_table_agrees_and_can_disagree(
-    records: cases.CaseRecords, tmp_path: Path
+    records: case_records.CaseRecords, tmp_path: Path
 ) -> None:
-    table = cases.verified_fact_checks(records)
+    table = case_tables.verified_fact_checks(records, facts())
     assert set(table["agrees"]) == {"yes"}
     assert table.loc["cases of service redesign", "records"] == "8"
     # a ninth record breaks the verified count: the check is not a tautology
     root = _copy_data(tmp_path)
     shutil.copy(root / "cases" / "case-8.yml", root / "cases" / "case-9.yml")
     _edit(root / "cases" / "case-9.yml", "value: Case 8", "value: Case 9")
-    table = cases.verified_fact_checks(cases.load_cases(root), root)
+    table = case_tables.verified_fact_checks(case_records.load_cases(root), facts(root))
     assert table.loc["cases of service redesign", "agrees"] == "no"
     assert table.loc["CCGs contributing two cases", "agrees"] == "no"
 
@@ -94,7 +99,7 @@ def test_verified_fact_check_table_agrees_and_can_disagree(
 
 def test_every_field_of_every_record_has_provenance() -> None:
     for record, fields in raw_records().items():
-        assert set(fields) == set(cases.FIELDS), record
+        assert set(case_records.FIELDS) <= set(fields) <= set(case_records.ALL_FIELDS), record
         for field, entry in fields.items():
             assert entry["provenance"] in {"reported", "illustrative"}, (record, field)
             if entry["provenance"] == "reported":
@@ -103,15 +108,15 @@ def test_every_field_of_every_record_has_provenance() -> None:
                 assert not entry.get("source"), (record, field)
 
 
-def test_only_the_verified_per_case_detail_is_marked_reported() -> None:
-    # The fact sheet (5.2) verifies no per-case detail except the area of the most notable redesigns.
+def test_no_per_case_detail_is_marked_reported() -> None:
+    # The fact sheet (5.2) verifies no per-case detail: not even where the notable redesigns were.
     reported = {
         (field, entry["source"])
         for fields in raw_records().values()
         for field, entry in fields.items()
         if entry["provenance"] == "reported"
     }
-    assert reported == {("service_area", "S3")}
+    assert reported == set()
 
 
 def test_labels_are_neutral_and_match_file_names() -> None:
@@ -121,21 +126,48 @@ def test_labels_are_neutral_and_match_file_names() -> None:
         assert re.fullmatch(r"CCG [A-F]", value(fields, "ccg"))
 
 
-def test_illustrative_narrative_is_short_generic_and_unquoted() -> None:
+def test_no_record_holds_an_editor_written_account() -> None:
+    """Insights and lessons about placeholder cases would read as findings: the records hold none."""
     for record, fields in raw_records().items():
-        for part in cases.PARTS:
-            text = value(fields, part)
-            assert fields[part]["provenance"] == "illustrative"
-            assert 40 <= len(text) <= 600, (record, part)
-            assert not re.search(r"[\"“”]", text), (
-                f"{record} {part}: quotation marks in an illustrative sketch"
-            )
-            assert not re.search(r"\b(the study found|interviewees?|respondents? said)\b", text, re.I), (
-                f"{record} {part}: phrased like a finding of the study"
-            )
+        assert not set(case_records.PARTS) & set(fields), record
 
 
-def test_cases_of_one_ccg_share_its_context(records: cases.CaseRecords) -> None:
+def test_an_illustrative_part_of_the_account_is_refused(tmp_path: Path) -> None:
+    root = _copy_data(tmp_path)
+    path = root / "cases" / "case-3.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "lessons:\n  value: An invented lesson that would read like a finding of the study.\n"
+        + "  provenance: illustrative\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        DataFileError, match=r"case-3\.yml: record case-3, field lessons: a part of the report"
+    ):
+        case_records.load_cases(root)
+
+
+def test_a_record_filled_from_the_report_gets_its_account_on_the_page(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    _copy_data(book)
+    path = book / "data" / "cases" / "case-3.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "lessons:\n  value: A lesson text taken from the report's own account of this case, for the test.\n"
+        + "  provenance: reported\n  source: S1\n",
+        encoding="utf-8",
+    )
+    case_pages.write_pages(book)
+    text = (book / "chapters" / "cases" / "case-3.md").read_text(encoding="utf-8")
+    assert "### Lessons drawn" in text and "A lesson text taken from the report" in text
+    assert "not reproduced" not in text.split("## The report's account of this case")[1]
+    footer = text.split("case-record-source")[1]
+    assert "provenance-reported" in footer and "provenance-illustrative" in footer
+    other = (book / "chapters" / "cases" / "case-2.md").read_text(encoding="utf-8")
+    assert "provenance-reported" not in other.split("case-record-source")[1]
+
+
+def test_cases_of_one_ccg_share_its_context(records: case_records.CaseRecords) -> None:
     for _, group in records.values.groupby("ccg"):
         assert group[["region", "setting", "deprivation"]].nunique().max() == 1
 
@@ -190,7 +222,7 @@ def test_malformed_record_error_names_file_record_and_field(
     path = root / "cases" / "case-3.yml"
     _edit(path, old, new)
     with pytest.raises(DataFileError) as error:
-        cases.load_cases(root)
+        case_records.load_cases(root)
     text = str(error.value)
     assert str(path) in text
     assert f"record case-3, field {field}" in text
@@ -202,26 +234,26 @@ def test_bad_yaml_and_unknown_field_are_named(tmp_path: Path) -> None:
     path = root / "cases" / "case-2.yml"
     _edit(path, "case:\n", "case: [\n")
     with pytest.raises(DataFileError, match=r"case-2\.yml: record case-2: not valid YAML"):
-        cases.load_cases(root)
+        case_records.load_cases(root)
     root = _copy_data(tmp_path / "second")
     path = root / "cases" / "case-2.yml"
     path.write_text(path.read_text(encoding="utf-8") + "budget:\n  value: 1\n  provenance: illustrative\n")
     with pytest.raises(DataFileError, match=r"record case-2, field budget: unknown field"):
-        cases.load_cases(root)
+        case_records.load_cases(root)
 
 
 def test_two_cases_in_one_ccg_with_different_regions_are_refused(tmp_path: Path) -> None:
     root = _copy_data(tmp_path)
     _edit(root / "cases" / "case-2.yml", "value: North", "value: South")
     with pytest.raises(DataFileError, match=r"case-2\.yml: record case-2, field region: 'South' differs"):
-        cases.load_cases(root)
+        case_records.load_cases(root)
 
 
 # --- register, matrix, counts and figures ---------------------------------------------------------
 
 
-def test_matrix_equals_the_raw_records(records: cases.CaseRecords) -> None:
-    matrix = cases.comparison_matrix(records)
+def test_matrix_equals_the_raw_records(records: case_records.CaseRecords) -> None:
+    matrix = case_tables.comparison_matrix(records)
     raw = raw_records()
     assert list(matrix.index) == [value(r, "case") for r in raw.values()]
     for fields in raw.values():
@@ -230,35 +262,52 @@ def test_matrix_equals_the_raw_records(records: cases.CaseRecords) -> None:
         assert row["Setting"] == value(fields, "setting")
         assert row["Deprivation"] == value(fields, "deprivation")
         assert row["Origin"] == value(fields, "origin")
-        sectors = {cases.ORGANISATION_SECTORS[o] for o in value(fields, "organisations")}
-        for sector in cases.SECTORS:
+        sectors = {case_records.ORGANISATION_SECTORS[o] for o in value(fields, "organisations")}
+        for sector in case_records.SECTORS:
             assert row[sector] == ("yes" if sector in sectors else "no")
 
 
-def test_counts_by_origin_and_driver_add_up(records: cases.CaseRecords) -> None:
+def test_counts_by_origin_and_driver_add_up(records: case_records.CaseRecords) -> None:
     raw = raw_records().values()
-    origin = cases.counts_by(records, "origin")["cases"]
-    driver = cases.counts_by(records, "driver")["cases"]
-    assert list(origin) == [sum(value(r, "origin") == k for r in raw) for k in cases.ORIGINS]
-    assert list(driver) == [sum(value(r, "driver") == k for r in raw) for k in cases.DRIVERS]
+    origin = case_tables.counts_by(records, "origin")["cases"]
+    driver = case_tables.counts_by(records, "driver")["cases"]
+    assert list(origin) == [sum(value(r, "origin") == k for r in raw) for k in case_records.ORIGINS]
+    assert list(driver) == [sum(value(r, "driver") == k for r in raw) for k in case_records.DRIVERS]
     assert int(origin.sum()) == int(driver.sum()) == 8
     assert all(origin > 0) and all(driver > 0), "every place and kind of driver the study names appears"
-    crosstab = cases.origin_by_driver(records)
+    crosstab = case_tables.origin_by_driver(records)
     assert crosstab.loc["All", "All"] == 8
     assert list(crosstab["All"].iloc[:-1]) == list(origin)
 
 
-def test_register_marks_reported_cells_with_their_source(records: cases.CaseRecords) -> None:
-    register = cases.register_table(records)
-    assert register.loc["Case 1", "Service area"].endswith("(reported, S3)")
-    assert "reported" not in register.loc["Case 2", "Service area"]
-    html = cases.register_html(records)
+def test_register_marks_reported_cells_with_their_source(
+    records: case_records.CaseRecords, tmp_path: Path
+) -> None:
+    html = case_tables.register_html(records)
     assert html.count('href="cases/case-') == 8
-    assert "Illustrative, not from the study" in html
+    assert "Illustrative, not from the study" in html and "provenance-reported" not in html
+    assert "(reported" not in html
+    # a record with a reported value shows it marked, and the register then carries both labels
+    root = _copy_data(tmp_path)
+    _edit(
+        root / "cases" / "case-2.yml",
+        "region:\n  value: North\n  provenance: illustrative",
+        "region:\n  value: North\n  provenance: reported\n  source: S1",
+    )
+    _edit(
+        root / "cases" / "case-1.yml",
+        "region:\n  value: North\n  provenance: illustrative",
+        "region:\n  value: North\n  provenance: reported\n  source: S1",
+    )
+    edited = case_records.load_cases(root)
+    register = case_tables.register_table(edited)
+    assert register.loc["Case 2", "Region"] == "North (reported, S1)"
+    assert "reported" not in register.loc["Case 3", "Region"]
+    assert "provenance-reported" in case_tables.register_html(edited)
 
 
 @pytest.mark.parametrize("draw", [case_charts.origins_figure, case_charts.matrix_figure])
-def test_case_figures_carry_alt_text_naming_every_case(records: cases.CaseRecords, draw) -> None:
+def test_case_figures_carry_alt_text_naming_every_case(records: case_records.CaseRecords, draw) -> None:
     image = draw(records)
     assert image.png.startswith(b"\x89PNG")
     assert style.read_alt(image.png) == image.alt
@@ -268,7 +317,7 @@ def test_case_figures_carry_alt_text_naming_every_case(records: cases.CaseRecord
     assert draw(records).png == image.png, "figure is not deterministic"
 
 
-def test_origin_figure_places_each_case_in_its_zone(records: cases.CaseRecords) -> None:
+def test_origin_figure_places_each_case_in_its_zone(records: case_records.CaseRecords) -> None:
     positions = case_charts.case_positions(records).set_index("case")
     for _, row in records.values.iterrows():
         y = positions.loc[row["case"], "y"]
@@ -277,7 +326,7 @@ def test_origin_figure_places_each_case_in_its_zone(records: cases.CaseRecords) 
 
 
 def test_themes_are_the_published_ones() -> None:
-    themes = cases.load_themes()
+    themes = case_records.load_cases().themes
     assert (themes["kind"] == "theme").sum() == 4  # the BJGP paper's four results (S4)
     assert set(themes.loc[themes["kind"] == "theme", "source"]) == {"S4"}
     assert set(themes["provenance"]) == {"reported"}
@@ -285,7 +334,7 @@ def test_themes_are_the_published_ones() -> None:
 
 
 def test_survey_numbers_cited_by_the_case_chapters_reproduce_the_report() -> None:
-    assert cases.survey_figures(["Q1", "Q2", "Q7", "Q8", "Q9", "Q10"]) == {
+    assert case_tables.survey_figures(load_survey(), ["Q1", "Q2", "Q7", "Q8", "Q9", "Q10"]) == {
         "Q1": 33.0,
         "Q2": 54.0,
         "Q7": 43.0,
@@ -296,7 +345,7 @@ def test_survey_numbers_cited_by_the_case_chapters_reproduce_the_report() -> Non
 
 
 def test_survey_link_table_does_not_invent_a_survey_year() -> None:
-    table = cases.survey_link_table()
+    table = case_tables.survey_link_table(case_records.load_cases(), load_survey())
     collaboration = table[table["Survey finding"].str.startswith("Who builds collaborations")]
     assert len(collaboration) == 3
     assert set(collaboration["Survey finding"]) == {"Who builds collaborations (year not stated)"}
@@ -324,8 +373,9 @@ def test_a_ninth_record_gets_a_page_and_data_is_never_written(tmp_path: Path) ->
     text = (book / "chapters" / "cases" / "case-9.md").read_text(encoding="utf-8")
     assert text.startswith(case_pages.MARKER)
     assert "# Case 9: End-of-life care in the community" in text
-    for heading in cases.PARTS.values():
-        assert f"\n## {heading}\n" in text
+    assert "\n## The report's account of this case\n" in text and "**not reproduced here**" in text
+    for heading in case_records.PARTS.values():
+        assert f"## {heading}\n" not in text
     assert _tree_hash(book / "data") == before
 
 
@@ -343,14 +393,13 @@ def test_write_pages_is_idempotent_and_removes_only_its_own_stale_pages(tmp_path
     assert {p.name: p.stat().st_mtime_ns for p in folder.glob("case-*.md")} == first
 
 
-def test_page_notice_lists_illustrative_and_reported_fields(records: cases.CaseRecords) -> None:
+def test_page_notice_lists_illustrative_and_reported_fields(records: case_records.CaseRecords) -> None:
     notice = case_pages.notice(records, "case-1")
-    assert "does **not** reproduce the report's own account" in notice
+    assert "account of this case is not reproduced on this page" in notice
     illustrative, reported = notice.split("- **Reported**")
-    assert "Service area (S3)" in reported and "Service area" not in illustrative
-    for label in ("Region of England", "Who drove it", "Context", "Lessons"):
+    for label in ("Region of England", "Who drove it", "Service area", "Organisations involved"):
         assert label in illustrative
-    assert "none of the details" in case_pages.notice(records, "case-2")
+    assert "none of the details" in reported
 
 
 def test_generated_pages_are_not_committed(repo: Path) -> None:
@@ -360,7 +409,7 @@ def test_generated_pages_are_not_committed(repo: Path) -> None:
 
 def test_case_titles_flag_illustrative_service_areas() -> None:
     """Titles also appear in the ToC, away from the page's notice, so they carry the label themselves."""
-    records = cases.load_cases()
+    records = case_records.load_cases()
     for record in records.values.index:
         title = case_pages.page_title(records, record)
         kind = records.field_provenance(record, "service_area")[0]

@@ -355,7 +355,7 @@ def test_code_is_hidden_but_available(soup) -> None:
     cells = soup.select("div.cell")
     assert cells and all({"tag_hide-input", "tag_remove-input"} & set(c["class"]) for c in cells)
     assert len(soup.select("div.cell.tag_hide-input")) == len(FIGURES)
-    assert "survey_tables.chapter_numbers" not in soup.get_text()  # the setup cell is removed
+    assert "numbers.chapter_numbers" not in soup.get_text()  # the setup cell is removed
 
 
 def test_no_suppressed_count_leaks(soup) -> None:

@@ -8,9 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ccg_leadership import disclosure, stats, survey
+from ccg_leadership.survey import disclosure, stats
+from ccg_leadership.survey.data import load_survey
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+SURVEY = load_survey(DATA)
 P, S = disclosure.PRIMARY, disclosure.SECONDARY
 
 
@@ -106,7 +108,7 @@ def small_survey(tmp_path: Path) -> Path:
 
 
 def test_by_role_hides_what_it_should_and_nothing_more(small_survey: Path) -> None:
-    frame = stats.by_role("collaboration_builder", 1, 2016, small_survey)
+    frame = stats.by_role(load_survey(small_survey), "collaboration_builder", 1, 2016)
     assert frame["suppressed"].to_dict() == {
         "chair": S,  # smallest positive count left once the accountable officers' 3 is hidden
         "accountable_officer": P,
@@ -137,7 +139,7 @@ def test_small_base_hides_the_share_but_not_a_safe_count(small_survey: Path) -> 
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[frame["role"] == "accountable_officer", "collaboration_builder"] = "1"  # 20 of 20: no low count
     frame.to_csv(path, index=False, lineterminator="\n")
-    table = stats.by_role("collaboration_builder", 1, 2016, small_survey)
+    table = stats.by_role(load_survey(small_survey), "collaboration_builder", 1, 2016)
     assert set(table["suppressed"]) == {""}
     chair = table.loc["chair"]
     assert (chair["count"], chair["count_display"]) == (5, "5")
@@ -145,8 +147,8 @@ def test_small_base_hides_the_share_but_not_a_safe_count(small_survey: Path) -> 
 
 
 def test_distribution_by_role_protects_every_published_total(small_survey: Path) -> None:
-    table = stats.distribution("collaboration_builder", wave=2016, by="role", root=small_survey)
-    truth = survey.load_responses(small_survey)
+    table = stats.distribution(load_survey(small_survey), "collaboration_builder", wave=2016, by="role")
+    truth = load_survey(small_survey).responses
     counts = truth.groupby(["role", "response"]).size()
     for _, row in table.iterrows():
         true = int(counts.get((row["role"], row["code"]), 0))
@@ -165,7 +167,7 @@ def test_distribution_by_role_protects_every_published_total(small_survey: Path)
 
 
 def test_role_breakdown_over_both_waves_protects_each_wave_separately() -> None:
-    table = stats.distribution("ccg_relative_influence", by="role")
+    table = stats.distribution(SURVEY, "ccg_relative_influence", by="role")
     hidden = table.assign(h=table["suppressed"] != "")
     assert hidden["h"].any()
     for key in (["wave", "role"], ["wave", "code"]):
@@ -176,25 +178,25 @@ def test_role_breakdown_over_both_waves_protects_each_wave_separately() -> None:
 
 def test_subgroup_shares_are_controlled_but_whole_wave_tables_are_not(small_survey: Path) -> None:
     officers = stats.share_by_wave(
-        "collaboration_builder", 1, population="accountable_officer", root=small_survey
+        load_survey(small_survey), "collaboration_builder", 1, population="accountable_officer"
     )
     assert officers.loc[2016, "suppressed"] == P and officers.loc[2016, "count"] is None
-    everyone = stats.share_by_wave("collaboration_builder", 1, root=small_survey)
+    everyone = stats.share_by_wave(load_survey(small_survey), "collaboration_builder", 1)
     assert everyone.loc[2016, "count"] == 56 and everyone.loc[2016, "suppressed"] == ""
     table = stats.distribution(
-        "collaboration_builder", 2016, population="accountable_officer", root=small_survey
+        load_survey(small_survey), "collaboration_builder", 2016, population="accountable_officer"
     )
     assert table.set_index("code")["suppressed"].to_dict() == {1: P, 2: S, 3: "", 4: ""}
-    whole = stats.distribution("collaboration_builder", 2016, root=small_survey)
+    whole = stats.distribution(load_survey(small_survey), "collaboration_builder", 2016)
     assert set(whole["suppressed"]) == {""}
 
 
 def test_wave_change_flags_disclosive_subgroup_counts() -> None:
-    data = survey.load_responses()
+    data = SURVEY.responses
     answers = data[data["item"] == "collaboration_builder"]
     for role in ("chair", "lay_member"):
         mine = answers[answers["role"] == role]
         counts = [int(((mine["wave"] == w) & (mine["response"] == 3)).sum()) for w in (2014, 2016)]
         expected = any(1 <= c <= 4 for c in counts)
-        assert stats.wave_change("collaboration_builder", 3, population=role).disclosive is expected
-    assert stats.wave_change("collaboration_builder", 3).disclosive is False
+        assert stats.wave_change(SURVEY, "collaboration_builder", 3, population=role).disclosive is expected
+    assert stats.wave_change(SURVEY, "collaboration_builder", 3).disclosive is False

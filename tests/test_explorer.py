@@ -7,12 +7,15 @@ from functools import cache
 
 import pytest
 
-from ccg_leadership import explorer, stats, survey
+from ccg_leadership.survey import explorer, stats
+from ccg_leadership.survey.data import load_survey
+
+SURVEY = load_survey()
 
 
 @cache
 def views() -> tuple[explorer.View, ...]:
-    return tuple(explorer.survey_views())
+    return tuple(explorer.survey_views(SURVEY))
 
 
 def cell_texts(html: str) -> list[str]:
@@ -20,32 +23,62 @@ def cell_texts(html: str) -> list[str]:
 
 
 def test_every_item_wave_and_breakdown_has_a_view() -> None:
-    items = list(survey.items().index)
-    waves = sorted(survey.respondents_per_wave())
+    items = list(SURVEY.items.index)
+    waves = sorted(SURVEY.respondents_per_wave())
     keys = {(v.item, v.wave, v.breakdown) for v in views()}
     expected = {(i, str(w), b) for i in items for w in waves for b in explorer.BREAKDOWNS}
     assert keys == expected
-    assert len(views()) == len(items) * len(waves) * 2
+    assert len(views()) == len(items) * len(waves) * len(explorer.BREAKDOWNS)
 
 
 def test_overall_view_prints_the_distribution_and_marks_published_values() -> None:
     view = next(
         v for v in views() if (v.item, v.wave, v.breakdown) == ("vision_setter", "2016", "All respondents")
     )
-    table = stats.distribution("vision_setter", 2016)
+    table = stats.distribution(SURVEY, "vision_setter", 2016)
     texts = cell_texts(view.html)
     for row in table.itertuples():
         assert f"{row.share_display}%" in texts
         assert f"{row.count_display} / {row.n}" in texts
     # the 54 % "both equally" share is a published figure, so that row says so (fact sheet Q2)
     both = re.search(r"Managers and clinicians equally</th>(.*?)</tr>", view.html).group(1)
-    assert ">54%<" in both and ">reported<" in both
+    assert ">54%<" in both and ">Reported by the study<" in both
     mainly = re.search(r"Mainly managers</th>(.*?)</tr>", view.html).group(1)
-    assert ">computed<" in mainly
+    assert ">Computed from reconstructed data<" in mainly
+    assert "(paraphrased)" in view.html
+    assert "The report: Managers and clinicians equally: 54%" in re.sub(r"<[^>]+>", "", view.html)
+
+
+def test_views_include_the_published_groups_and_combined_answers() -> None:
+    """CCG managers are the group behind a published figure; combined answers the report quotes are rows."""
+    managers = next(
+        v for v in views() if (v.item, v.wave, v.breakdown) == ("primary_care_link", "2016", "CCG managers")
+    )
+    n = stats.share_by_wave(SURVEY, "primary_care_link", 1, "managers").loc[2016, "n"]
+    assert f"CCG managers, n = {n} answering" in managers.html
+    gp_row = re.search(r"GP governing-body members</th>(.*?)</tr>", managers.html)
+    assert gp_row is not None and ">Reported by the study<" in gp_row.group(1)
+    plans = next(
+        v
+        for v in views()
+        if (v.item, v.wave, v.breakdown) == ("plans_exceed_change", "2016", "All respondents")
+    )
+    combined = re.search(
+        r'<tr class="ccg-combined"><th scope="row">Combined: Agree or Strongly agree</th>(.*?)</tr>',
+        plans.html,
+    )
+    share = stats.share_by_wave(SURVEY, "plans_exceed_change", "4|5").loc[2016]
+    assert combined is not None and f">{share['share_display']}%<" in combined.group(1)
+    assert ">Reported by the study<" in combined.group(1)
+    assert "Combined" not in next(
+        v.html
+        for v in views()
+        if (v.item, v.wave, v.breakdown) == ("plans_exceed_change", "2014", "All respondents")
+    )
 
 
 def test_role_view_shows_suppression_markers_and_no_suppressed_share() -> None:
-    table = stats.distribution("plans_exceed_change", 2016, by="role")
+    table = stats.distribution(SURVEY, "plans_exceed_change", 2016, by="role")
     suppressed = table[table["suppressed"] != ""]
     assert len(suppressed) > 0, "the fixture item should have suppressed cells"
     view = next(
@@ -68,13 +101,14 @@ def test_live_explorer_switches_view_through_real_callbacks() -> None:
     pytest.importorskip("ipywidgets")
     box = explorer.live_explorer(list(views()))
     panel, shown = box.children[1], box.children[2]
-    item_dd, (wave_dd, breakdown_dd) = panel.children[0], panel.children[1].children
+    note, item_dd, (wave_dd, breakdown_dd) = panel.children[0], panel.children[1], panel.children[2].children
+    assert "paraphrases" in note.value
     items = list(dict.fromkeys(v.item for v in views()))
     lookup = {(v.item, v.wave, v.breakdown): v.html for v in views()}
     assert shown.value == lookup[(items[0], "2014", "All respondents")]
     item_dd.index = items.index("collaboration_builder")
     wave_dd.index = 1
-    breakdown_dd.index = 1
+    breakdown_dd.index = list(explorer.BREAKDOWNS).index("By role")
     assert shown.value == lookup[("collaboration_builder", "2016", "By role")]
 
 

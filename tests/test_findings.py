@@ -12,9 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ccg_leadership import survey
+from ccg_leadership.survey.data import load_survey
+from ccg_leadership.survey.findings import check_findings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+SURVEY = load_survey(DATA)
 RAW = pd.read_csv(DATA / "survey" / "responses.csv", dtype={"respondent_id": str, "role": str})
 MANAGERS = ["accountable_officer", "chief_finance_officer", "other_manager"]
 
@@ -47,7 +49,7 @@ def raw_share(item: str, wave: int, codes: list[int], roles: list[str] | None = 
 
 
 def test_findings_file_lists_every_fact_sheet_finding() -> None:
-    findings = survey.load_findings()
+    findings = SURVEY.findings
     expected = {f"Q{i}" for i in range(1, 22)} | {"Q2a", "Q2b", "Q4a", "Q9a"}
     assert expected <= set(findings["fact"])
     assert set(findings.loc[["Q2a", "Q9a"], "tag"]) == {"I"}
@@ -59,7 +61,7 @@ def test_findings_file_lists_every_fact_sheet_finding() -> None:
 @pytest.mark.parametrize(("fact", "item", "wave", "roles", "codes", "published"), PUBLISHED_SHARES)
 def test_published_percentages_from_raw_counts(fact, item, wave, roles, codes, published) -> None:
     assert whole_percent(raw_share(item, wave, codes, roles)) == published, fact
-    row = survey.load_findings().loc[fact]
+    row = SURVEY.findings.loc[fact]
     assert (row["item"], int(row["wave"]), int(row["value"])) == (item, wave, published)
 
 
@@ -98,8 +100,8 @@ def test_directional_findings_from_raw_counts() -> None:
 
 
 def test_check_findings_passes_every_row_and_agrees_with_raw_counts() -> None:
-    result = survey.check_findings()
-    assert len(result) == len(survey.load_findings())
+    result = check_findings(SURVEY)
+    assert len(result) == len(SURVEY.findings)
     assert result["passed"].all(), result[~result["passed"]].to_string()
     for fact, item, wave, roles, codes, published in PUBLISHED_SHARES:
         assert result.loc[fact, "computed"] == pytest.approx(raw_share(item, wave, codes, roles))
@@ -115,6 +117,6 @@ def test_check_findings_fails_when_data_disagree(tmp_path: Path) -> None:
     path.write_text(
         path.read_text(encoding="utf-8").replace(",share,33%,33,", ",share,33%,34,"), encoding="utf-8"
     )
-    result = survey.check_findings(root)
+    result = check_findings(load_survey(root))
     assert not result.loc["Q1", "passed"]
     assert result.drop(index="Q1")["passed"].all()

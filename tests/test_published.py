@@ -31,7 +31,7 @@ def test_year_status(wave: str, note: str, expected: str) -> None:
 
 
 def test_glue_values_are_the_published_numbers_with_their_year_status() -> None:
-    values = published.glue_values()
+    values = published.glue_values(published.load_published())
     assert (values["pub_q1"], values["pub_q1_year"]) == (33, "2014")
     assert (values["pub_q2"], values["pub_q2_year"]) == (54, "2016")
     assert (values["pub_q3"], values["pub_q3_year"]) == (35, "year not stated")
@@ -41,7 +41,7 @@ def test_glue_values_are_the_published_numbers_with_their_year_status() -> None:
 
 def test_value_refuses_a_finding_without_a_number() -> None:
     with pytest.raises(ValueError, match="Q11"):
-        published.value("Q11")
+        published.value("Q11", published.load_published())
 
 
 def test_every_source_id_in_the_data_is_explained() -> None:
@@ -57,7 +57,7 @@ def test_every_source_id_in_the_data_is_explained() -> None:
 
 
 def test_findings_html_links_each_theme_to_its_section_and_prints_no_nan() -> None:
-    html = published.findings_html()
+    html = published.findings_html(published.load_published())
     assert 'href="03-survey-findings.html#ch3-vision"' in html
     assert not re.search(r"\bnan\b", html, re.IGNORECASE)
     rows = html.count("<tr>") - 1
@@ -66,7 +66,7 @@ def test_findings_html_links_each_theme_to_its_section_and_prints_no_nan() -> No
 
 
 def test_survey_links_name_the_answer_each_percentage_counts() -> None:
-    table = published.survey_links_table()
+    table = published.survey_links_table(published.load_published())
     collaboration = table[table["Survey question"] == "Who builds collaborations"]
     assert dict(zip(collaboration["Published result"], collaboration["Answer counted"], strict=True)) == {
         "43%": "managers on their own",

@@ -267,10 +267,10 @@ def test_declared_inputs_join_the_fingerprint(tmp_path: Path) -> None:
 def test_sphinx_code_digest_ignores_modules_imported_later(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whether the case-page generator ran (importing more of the package) is not a code change."""
     monkeypatch.setattr(dependencies, "_SPHINX_CODE", {})
-    monkeypatch.delitem(sys.modules, "ccg_leadership.case_pages", raising=False)
+    monkeypatch.delitem(sys.modules, "ccg_leadership.cases.pages", raising=False)
     dependencies.snapshot_sphinx_code()
     assert "ccg_leadership.sphinx_ext.alt_text" in dependencies._SPHINX_CODE
     before = dependencies.build_code_digest()
-    import ccg_leadership.case_pages  # noqa: F401 - what the generator imports when it runs
+    import ccg_leadership.cases.pages  # noqa: F401 - what the generator imports when it runs
 
     assert dependencies.build_code_digest() == before

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ccg_leadership import reconstruction, stats, survey
+from ccg_leadership.survey import reconstruction, stats
+from ccg_leadership.survey.data import load_survey
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+SURVEY = load_survey(DATA)
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -30,7 +32,7 @@ def test_regenerated_file_is_byte_identical_to_the_committed_one(tmp_path: Path)
 
 def test_check_command_accepts_the_committed_file_and_rejects_an_edit(tmp_path: Path) -> None:
     root = _copy(tmp_path)
-    command = [sys.executable, "-m", "ccg_leadership.reconstruction", "--check", "--root", str(root)]
+    command = [sys.executable, "-m", "ccg_leadership.survey.reconstruction", "--check", "--root", str(root)]
     assert subprocess.run(command, capture_output=True, check=False).returncode == 0
     path = root / "survey" / "responses.csv"
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n", 1))
@@ -64,30 +66,30 @@ def test_every_assumption_is_marked_illustrative() -> None:
 
 
 def test_sample_sizes_are_realistic_and_the_files_small() -> None:
-    sizes = reconstruction.sample_sizes()
+    sizes = reconstruction.sample_sizes(reconstruction.load_config(DATA))
     assert set(sizes) == {2014, 2016}
     assert all(300 <= n <= 1000 for n in sizes.values())
-    respondents = survey.load_respondents()
-    assert respondents.groupby("wave").size().to_dict() == sizes == survey.respondents_per_wave()
+    respondents = SURVEY.respondents
+    assert respondents.groupby("wave").size().to_dict() == sizes == SURVEY.respondents_per_wave()
     total = (
         sum(p.stat().st_size for p in (DATA / "survey").iterdir())
         + (DATA / "published" / "findings.csv").stat().st_size
     )
     assert total < 2_000_000
-    table = reconstruction.assumptions_table()
+    table = reconstruction.assumptions_table(reconstruction.load_config(DATA), SURVEY)
     assert table.loc["All respondents"].to_dict() == sizes
     assert table.loc["Chair", 2016] == (respondents.query("wave == 2016")["role"] == "chair").sum()
 
 
 def test_every_item_is_answered_in_both_waves_with_some_blanks() -> None:
-    long = survey.load_responses()
-    respondents = survey.load_respondents()
+    long = SURVEY.responses
+    respondents = SURVEY.respondents
     per_item = long.groupby(["item", "wave"]).size()
-    for item in survey.items().index:
+    for item in SURVEY.items.index:
         for wave, n in respondents.groupby("wave").size().items():
             assert 0.95 * n <= per_item[(item, wave)] < n, (item, wave)
 
 
 def test_reconstruction_meets_the_significance_constraints() -> None:
-    assert stats.wave_change("vision_setter", 3).significant
-    assert not stats.wave_change("leadership_centrality", "3|4").significant
+    assert stats.wave_change(SURVEY, "vision_setter", 3).significant
+    assert not stats.wave_change(SURVEY, "leadership_centrality", "3|4").significant

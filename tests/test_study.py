@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ccg_leadership import provenance, study, style
-from ccg_leadership.tables import DataFileError
+from ccg_leadership.datafiles import DataFileError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

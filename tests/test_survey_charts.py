@@ -12,7 +12,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ccg_leadership import stats, style, survey_charts, survey_tables
+from ccg_leadership import html, style
+from ccg_leadership.survey import charts as survey_charts
+from ccg_leadership.survey import numbers as survey_numbers
+from ccg_leadership.survey import stats
+from ccg_leadership.survey import tables as survey_tables
+from ccg_leadership.survey.data import load_survey
+
+SURVEY = load_survey()
 
 REPO = Path(__file__).resolve().parents[1]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -77,7 +84,7 @@ CHARTS = [
 
 @pytest.fixture(scope="module")
 def images() -> dict[str, style.ChartImage]:
-    return {chart.__name__: chart() for chart in CHARTS}
+    return {chart.__name__: chart(SURVEY) for chart in CHARTS}
 
 
 def test_every_chart_is_a_png_with_its_alt_text_inside(images) -> None:
@@ -117,7 +124,7 @@ def test_centrality_change_matches_statsmodels_on_raw_counts(images) -> None:
 
 
 def test_suppressed_split_is_drawn_as_one_hatched_total() -> None:
-    rows = survey_charts.diverging_rows((("workload_impedes_engagement", 2016, "gp_member", "x"),))
+    rows = survey_charts.diverging_rows(SURVEY, (("workload_impedes_engagement", 2016, "gp_member", "x"),))
     line = rows.iloc[0]
     data = raw()
     gps = data[(data["wave"] == 2016) & (data["role"] == "gp_member")]["workload_impedes_engagement"].dropna()
@@ -134,7 +141,7 @@ def test_suppressed_split_is_drawn_as_one_hatched_total() -> None:
 
 
 def test_chapter_numbers_are_plain_and_reproduce_published_values() -> None:
-    numbers = survey_tables.chapter_numbers()
+    numbers = survey_numbers.chapter_numbers(SURVEY)
     assert all(type(v) in (int, float) for v in numbers.values())
     facts = published()
     expected = {
@@ -158,19 +165,19 @@ def test_chapter_numbers_are_plain_and_reproduce_published_values() -> None:
 
 
 def test_p_bound() -> None:
-    assert survey_tables.p_bound(1e-9) == 0.001
-    assert survey_tables.p_bound(0.004) == 0.01
-    assert survey_tables.p_bound(0.03) == 0.05
+    assert survey_numbers.p_bound(1e-9) == 0.001
+    assert survey_numbers.p_bound(0.004) == 0.01
+    assert survey_numbers.p_bound(0.03) == 0.05
     with pytest.raises(ValueError, match="not below"):
-        survey_tables.p_bound(0.2)
+        survey_numbers.p_bound(0.2)
 
 
 def test_role_grid_hides_small_counts_and_shows_the_rest_exactly() -> None:
-    grid = survey_tables.role_distribution_table("ccg_relative_influence", 2016)
+    grid = survey_tables.role_distribution_table(SURVEY, "ccg_relative_influence", 2016)
     data = raw()
     wave = data[data["wave"] == 2016]
     labels = {code: label for code, label in enumerate(grid.columns[2:], start=1)}
-    role_ids = {survey_charts.survey.role_label(r): r for r in wave["role"].unique()}
+    role_ids = {SURVEY.role_label(r): r for r in wave["role"].unique()}
     hidden_per_column = dict.fromkeys(labels.values(), 0)
     for _, row in grid.iterrows():
         answers = wave.loc[wave["role"] == role_ids[row["Role"]], "ccg_relative_influence"].dropna()
@@ -189,17 +196,38 @@ def test_role_grid_hides_small_counts_and_shows_the_rest_exactly() -> None:
 
 
 def test_tables_carry_provenance_badges() -> None:
-    block = survey_tables.details_html("x", survey_tables.distribution_table("vision_setter"))
+    block = survey_tables.details_html("x", survey_tables.distribution_table(SURVEY, "vision_setter"))
     assert block.startswith("<details") and "<summary>x</summary>" in block
     assert "provenance-reported" in block and "provenance-derived" in block
     assert "sample sizes are assumed" in block
-    roles = survey_tables.table_html(survey_tables.role_table(2016))
+    roles = html.table_html(survey_tables.role_table(SURVEY, 2016))
     assert "provenance-derived" in roles and "provenance-reported" not in roles
 
 
 def test_distribution_table_uses_display_values_for_hidden_cells() -> None:
-    table = survey_tables.distribution_table("workload_impedes_engagement", 2016, "gp_member")
+    table = survey_tables.distribution_table(SURVEY, "workload_impedes_engagement", 2016, "gp_member")
     hidden = table[table["Count"] == "[c]"]
     assert len(hidden) >= 2
     assert (hidden["Share %"] == "[c]").all() and (hidden["95% CI (Wilson)"] == "[c]").all()
-    assert stats.share_by_wave("workload_impedes_engagement", 1, "gp_member").loc[2016, "share"] is None
+    assert (
+        stats.share_by_wave(SURVEY, "workload_impedes_engagement", 1, "gp_member").loc[2016, "share"] is None
+    )
+
+
+def test_every_chart_carries_its_provenance_inside_the_image(images) -> None:
+    """A copied chart keeps its label: the line is drawn in a strip at the bottom of the PNG itself."""
+    import io
+
+    from PIL import Image
+
+    for name, image in images.items():
+        assert image.alt.endswith(style.RECONSTRUCTED), name
+        with Image.open(io.BytesIO(image.png)) as png:
+            rgb = png.convert("RGB")
+            strip = rgb.crop((0, rgb.height - int(0.25 * style.DPI), rgb.width // 2, rgb.height))
+            grey = sum(
+                1
+                for r, g, b in strip.get_flattened_data()
+                if abs(r - 0x50) < 40 and abs(b - 0x5F) < 40 and g < 140
+            )
+        assert grey > 100, f"{name}: no provenance text drawn at the bottom of the image"

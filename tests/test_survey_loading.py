@@ -9,10 +9,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from ccg_leadership import survey
-from ccg_leadership.tables import DataFileError
+from ccg_leadership.datafiles import DataFileError
+from ccg_leadership.survey import stats
+from ccg_leadership.survey.data import load_survey
+from ccg_leadership.survey.findings import check_findings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+SURVEY = load_survey(DATA)
 RESPONSES = DATA / "survey" / "responses.csv"
 
 
@@ -38,7 +41,7 @@ def _set_cell(lines: list[str], line: int, column: str, value: str) -> list[str]
 
 
 def test_long_format_has_one_row_per_answer() -> None:
-    long = survey.load_responses()
+    long = SURVEY.responses
     assert list(long.columns) == ["respondent_id", "wave", "role", "item", "response"]
     raw = pd.read_csv(RESPONSES, dtype=str, keep_default_na=False)
     items = [c for c in raw.columns if c not in ("respondent_id", "wave", "role")]
@@ -51,7 +54,7 @@ def test_long_format_has_one_row_per_answer() -> None:
 
 
 def test_codebook_covers_every_theme_and_matches_the_schema() -> None:
-    table = survey.items()
+    table = SURVEY.items
     themes = " ".join(table["theme"]).lower()
     for word in [
         "my ccg",
@@ -73,12 +76,12 @@ def test_codebook_covers_every_theme_and_matches_the_schema() -> None:
     for item, row in table.iterrows():
         assert schema["columns"][item]["isin"] == row["codes"], item
         assert row["codes"] == list(range(1, len(row["codes"]) + 1))
-    assert survey.option_labels("vision_setter")[3] == "Managers and clinicians equally"
-    assert survey.option_labels("plans_exceed_change")[5] == "Strongly agree"
+    assert SURVEY.option_labels("vision_setter")[3] == "Managers and clinicians equally"
+    assert SURVEY.option_labels("plans_exceed_change")[5] == "Strongly agree"
 
 
 def test_roles_are_the_seven_of_the_issue_with_labels() -> None:
-    roles = survey.roles()
+    roles = SURVEY.roles
     assert list(roles.index) == [
         "chair",
         "accountable_officer",
@@ -90,14 +93,14 @@ def test_roles_are_the_seven_of_the_issue_with_labels() -> None:
     ]
     schema = yaml.safe_load((DATA / "schema" / "survey_responses.yml").read_text(encoding="utf-8"))
     assert schema["columns"]["role"]["isin"] == list(roles.index)
-    assert survey.role_group_members("manager") == [
+    assert SURVEY.role_group_members("manager") == [
         "accountable_officer",
         "chief_finance_officer",
         "other_manager",
     ]
-    assert survey.role_label("gp_member") == "GP governing-body member"
+    assert SURVEY.role_label("gp_member") == "GP governing-body member"
     with pytest.raises(KeyError, match="known"):
-        survey.role_label("dean")
+        SURVEY.role_label("dean")
 
 
 @pytest.mark.parametrize(
@@ -151,7 +154,7 @@ def test_bad_respondent_file_names_file_row_and_column(tmp_path: Path, edit, pat
     root = _copy(tmp_path)
     _edit_responses(root, edit)
     with pytest.raises(DataFileError, match=pattern):
-        survey.load_responses(root)
+        load_survey(root)
 
 
 def test_wrong_encoding_is_refused(tmp_path: Path) -> None:
@@ -161,7 +164,7 @@ def test_wrong_encoding_is_refused(tmp_path: Path) -> None:
         path.read_text(encoding="utf-8").replace("other_manager", "other_m\xe4nager", 1).encode("latin-1")
     )
     with pytest.raises(DataFileError, match=r"responses\.csv: not valid UTF-8"):
-        survey.load_responses(root)
+        load_survey(root)
 
 
 def test_role_missing_from_roles_file_is_named(tmp_path: Path) -> None:
@@ -178,7 +181,7 @@ def test_role_missing_from_roles_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(
         DataFileError, match=r"responses\.csv: row \d+ \(line \d+\), column role: unknown role 'lay_member'"
     ):
-        survey.load_responses(root)
+        load_survey(root)
 
 
 def test_bad_codebook_and_findings_are_named(tmp_path: Path) -> None:
@@ -189,7 +192,7 @@ def test_bad_codebook_and_findings_are_named(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(DataFileError, match=r"codebook\.csv: row \d+ \(line \d+\), column code"):
-        survey.load_codebook(root)
+        load_survey(root)
     book.write_text(
         book.read_text(encoding="utf-8")
         .replace(",x,adequate,Adequate,", ",3,adequate,Adequate,")
@@ -199,25 +202,25 @@ def test_bad_codebook_and_findings_are_named(tmp_path: Path) -> None:
     with pytest.raises(
         DataFileError, match=r"codebook\.csv: row \d+ \(line \d+\), column key: 'poor' is used twice"
     ):
-        survey.load_codebook(root)
+        load_survey(root)
+    book.write_text((DATA / "survey" / "codebook.csv").read_text(encoding="utf-8"), encoding="utf-8")
     findings = root / "published" / "findings.csv"
     findings.write_text(
         findings.read_text(encoding="utf-8").replace(",share,33%", ",guess,33%"), encoding="utf-8"
     )
     with pytest.raises(DataFileError, match=r"findings\.csv: row 1 \(line 2\), column check"):
-        survey.load_findings(root)
+        load_survey(root)
 
 
 def test_loading_and_computing_never_write_to_data(tmp_path: Path) -> None:
-    from ccg_leadership import stats
 
     root = _copy(tmp_path)
     before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
-    survey.load_responses(root)
-    survey.load_codebook(root)
-    survey.load_findings(root)
-    survey.check_findings(root)
-    stats.by_role("ccg_relative_influence", "4|5", 2016, root)
+    load_survey(root)
+    load_survey(root)
+    load_survey(root)
+    check_findings(load_survey(root))
+    stats.by_role(load_survey(root), "ccg_relative_influence", "4|5", 2016)
     after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
     assert after == before
 
@@ -226,7 +229,7 @@ def test_yaml_and_schema_readers_give_what_pyyaml_and_pandera_give() -> None:
     import pandera.pandas as pa
 
     from ccg_leadership import schemas
-    from ccg_leadership.tables import load_yaml
+    from ccg_leadership.datafiles import load_yaml
 
     def typed(value: object) -> object:
         if isinstance(value, dict):

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from .paths import data_dir
 
-if TYPE_CHECKING:
-    import pandas as pd
+
+def kind(relative: Path) -> str:
+    """What a data file is, from its place and type (``relative`` to ``data/``)."""
+    if relative.suffix == ".yml":
+        if relative.parts[0] == "schema":
+            return "schema"
+        return "case record" if relative.parts[0] == "cases" else "configuration"
+    return {".csv": "table", ".md": "documentation"}.get(relative.suffix, "other")
 
 
 def data_files(root: Path | None = None) -> pd.DataFrame:
     """Return one row per data file under ``data/``: path, kind, data rows and size in bytes."""
-    import pandas as pd
-
     root = root or data_dir()
     rows = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
@@ -24,11 +29,9 @@ def data_files(root: Path | None = None) -> pd.DataFrame:
         rows.append(
             {
                 "file": relative,
-                "kind": {".csv": "table", ".yml": "schema or config", ".md": "documentation"}.get(
-                    path.suffix, "other"
-                ),
-                "data rows": max(len(lines) - 1, 0) if path.suffix == ".csv" else None,
+                "kind": kind(path.relative_to(root)),
+                "data rows": max(len(lines) - 1, 0) if path.suffix == ".csv" else None,  # None: not a table
                 "bytes": path.stat().st_size,
             }
         )
-    return pd.DataFrame(rows).set_index("file")
+    return pd.DataFrame(rows, dtype=object).set_index("file")

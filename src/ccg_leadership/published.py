@@ -12,12 +12,13 @@ editors assumed in order to draw it.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .paths import data_dir
-from .tables import read_validated
+from .schemas import read_table
 
 YEAR_NOT_STATED = "year not stated"
 
@@ -42,16 +43,23 @@ SECTION_OF_ITEM: dict[str, str] = {
 CHAPTER3_PAGE = "03-survey-findings.html"
 
 
-def load_findings(root: Path | None = None) -> pd.DataFrame:
-    """The published findings, indexed by id, in file order."""
-    root = root or data_dir()
-    return read_validated(root / "published" / "findings.csv", "findings", root).set_index("id")
+@dataclass(frozen=True)
+class Published:
+    """The report's published findings (by id), their sources (by id) and the case-study themes."""
+
+    findings: pd.DataFrame
+    sources: pd.DataFrame
+    themes: pd.DataFrame
 
 
-def load_sources(root: Path | None = None) -> pd.DataFrame:
-    """The sources behind the findings and facts, indexed by id."""
-    root = root or data_dir()
-    return read_validated(root / "published" / "sources.csv", "sources", root).set_index("id")
+def load_published(data: Path | None = None) -> Published:
+    """Read and validate the published findings, sources and themes of ``data`` (default: the book's)."""
+    folder = Path(data or data_dir()).resolve()
+    return Published(
+        findings=read_table(folder / "published" / "findings.csv", "findings", folder).set_index("id"),
+        sources=read_table(folder / "published" / "sources.csv", "sources", folder).set_index("id"),
+        themes=read_table(folder / "cases" / "themes.csv", "cases_themes", folder).set_index("theme"),
+    )
 
 
 def year_status(wave: str, wave_note: str) -> str:
@@ -61,18 +69,18 @@ def year_status(wave: str, wave_note: str) -> str:
     return YEAR_NOT_STATED
 
 
-def value(ident: str, root: Path | None = None) -> int:
+def value(ident: str, published: Published) -> int:
     """The published percentage (or percentage points) of finding ``ident``, as a whole number."""
-    row = load_findings(root).loc[ident]
+    row = published.findings.loc[ident]
     if pd.isna(row["value"]):
         raise ValueError(f"finding {ident} in data/published/findings.csv publishes no number")
     return int(round(float(row["value"])))
 
 
-def glue_values(root: Path | None = None) -> dict[str, int | str]:
+def glue_values(published: Published) -> dict[str, int | str]:
     """Glue-ready values: ``pub_<id>`` (the number) and ``pub_<id>_year`` for every finding with one."""
     out: dict[str, int | str] = {}
-    for ident, row in load_findings(root).iterrows():
+    for ident, row in published.findings.iterrows():
         key = f"pub_{str(ident).lower()}"
         out[f"{key}_year"] = year_status(row["wave"], row["wave_note"])
         if not pd.isna(row["value"]):
@@ -80,10 +88,10 @@ def glue_values(root: Path | None = None) -> dict[str, int | str]:
     return out
 
 
-def findings_table(root: Path | None = None) -> pd.DataFrame:
+def findings_table(published: Published) -> pd.DataFrame:
     """One readable row per published finding: theme, what the report says, year, source."""
-    findings = load_findings(root)
-    sources = load_sources(root)
+    findings = published.findings
+    sources = published.sources
     rows = []
     for ident, row in findings.iterrows():
         said = str(row["published"])
@@ -105,9 +113,9 @@ def findings_table(root: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def sources_table(root: Path | None = None) -> pd.DataFrame:
+def sources_table(published: Published) -> pd.DataFrame:
     """One readable row per source: its id, name, kind, what the edition took from it, and link."""
-    sources = load_sources(root).reset_index()
+    sources = published.sources.reset_index()
     sources = sources.rename(
         columns={"id": "Id", "name": "Source", "kind": "Kind", "gave": "What the edition took from it"}
     )
@@ -120,9 +128,9 @@ def _cell(text: object) -> str:
     return html.escape("" if pd.isna(text) else str(text))
 
 
-def findings_html(root: Path | None = None) -> str:
+def findings_html(published: Published) -> str:
     """The findings table as HTML; each theme links to its Chapter 3 section (wraps, scrolls if wide)."""
-    table = findings_table(root)
+    table = findings_table(published)
     head = "".join(f"<th scope='col'>{_cell(c)}</th>" for c in table.columns if c != "section")
     body = []
     for _, row in table.iterrows():
@@ -143,9 +151,9 @@ def findings_html(root: Path | None = None) -> str:
     )
 
 
-def sources_html(root: Path | None = None) -> str:
+def sources_html(published: Published) -> str:
     """The sources table as HTML, each source linked where it can be read."""
-    table = sources_table(root)
+    table = sources_table(published)
     head = "".join(f"<th scope='col'>{_cell(c)}</th>" for c in table.columns if c != "url")
     body = []
     for _, row in table.iterrows():
@@ -196,16 +204,15 @@ THEME_TITLES: dict[str, str] = {
 }
 
 
-def survey_links_table(root: Path | None = None) -> pd.DataFrame:
+def survey_links_table(published: Published) -> pd.DataFrame:
     """Each case-study theme beside the survey findings the editors pair it with, answer by answer.
 
     The pairs come from the ``survey_link`` column of ``data/cases/themes.csv``; each survey row
     names the answer category its percentage counts, or says the report gives a direction only.
     """
-    root = root or data_dir()
-    themes = read_validated(root / "cases" / "themes.csv", "cases_themes", root).set_index("theme")
-    findings = load_findings(root)
-    sources = load_sources(root)
+    themes = published.themes
+    findings = published.findings
+    sources = published.sources
     rows = []
     for theme, row in themes.iterrows():
         if pd.isna(row["survey_link"]) or not str(row["survey_link"]).strip():
@@ -226,9 +233,9 @@ def survey_links_table(root: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def survey_links_html(root: Path | None = None) -> str:
+def survey_links_html(published: Published) -> str:
     """The theme-to-survey pairing as an HTML table (wraps; scrolls inside its container if wide)."""
-    table = survey_links_table(root)
+    table = survey_links_table(published)
     head = "".join(f"<th scope='col'>{_cell(c)}</th>" for c in table.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"

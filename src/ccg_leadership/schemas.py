@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .paths import data_dir
+import pandera.pandas as pa
+from pandera.io.pandas_io import deserialize_schema
 
-if TYPE_CHECKING:
-    import pandera.pandas as pa
-
-
-def schema_path(name: str, root: Path | None = None) -> Path:
-    """Return the path of the schema file ``data/schema/<name>.yml``."""
-    return (root or data_dir()) / "schema" / f"{name}.yml"
+from .datafiles import DataFileError, load_yaml, once_per_version, read_validated
 
 
-@cache
-def _load(path: Path) -> pa.DataFrameSchema:
+def schema_path(name: str, data: Path) -> Path:
+    """Return the path of the schema file ``<data>/schema/<name>.yml``."""
+    return Path(data) / "schema" / f"{name}.yml"
+
+
+def load_schema(name: str, data: Path) -> pa.DataFrameSchema:
+    """Return the pandera schema named ``name`` (e.g. ``"phases"``), built once per file version."""
+    path = schema_path(name, data).resolve()
+    if not path.is_file():
+        raise FileNotFoundError(f"no schema {name!r}: {path} does not exist")
+    return once_per_version(("schema", str(path)), (path,), lambda: _parse(path))
+
+
+def _parse(path: Path) -> pa.DataFrameSchema:
     """Build the schema as ``DataFrameSchema.from_yaml`` does, parsing the YAML with libyaml."""
-    from pandera.io.pandas_io import deserialize_schema
-
-    from .tables import load_yaml
-
     return deserialize_schema(load_yaml(path.read_text(encoding="utf-8")))
 
 
-def load_schema(name: str, root: Path | None = None) -> pa.DataFrameSchema:
-    """Return the pandera schema named ``name`` (e.g. ``"phases"``)."""
-    path = schema_path(name, root)
-    if not path.is_file():
-        raise FileNotFoundError(f"no schema {name!r}: {path} does not exist")
-    return _load(path.resolve())
+def read_table(path: Path, schema: str, data: Path):
+    """Read the CSV ``path`` validated against the schema ``<data>/schema/<schema>.yml``.
+
+    Once per version of the file and the schema; raises DataFileError naming file, row and column.
+    """
+    schema_file = schema_path(schema, data)
+    return read_validated(Path(path), load_schema(schema, data), schema_file)
+
+
+__all__ = ["DataFileError", "load_schema", "read_table", "schema_path"]

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.patches import Patch
 
 from . import provenance, style
 from .paths import data_dir
-from .tables import read_validated
-
-if TYPE_CHECKING:
-    import pandas as pd
+from .schemas import read_table
 
 
 def load_phases(root: Path | None = None) -> pd.DataFrame:
     """Return the study phases (``data/study/phases.csv``), validated, indexed by phase number."""
     root = root or data_dir()
-    return read_validated(root / "study" / "phases.csv", "phases", root).set_index("phase").sort_index()
+    return read_table(root / "study" / "phases.csv", "phases", root).set_index("phase").sort_index()
 
 
 def load_facts(root: Path | None = None) -> pd.DataFrame:
     """Return the design facts (``data/study/facts.csv``), validated, indexed by key."""
     root = root or data_dir()
-    return read_validated(root / "study" / "facts.csv", "facts", root).set_index("key")
+    return read_table(root / "study" / "facts.csv", "facts", root).set_index("key")
 
 
 def fact(key: str, root: Path | None = None) -> int | str:
@@ -32,6 +32,11 @@ def fact(key: str, root: Path | None = None) -> int | str:
         raise KeyError(f"no fact {key!r} in data/study/facts.csv; known: {', '.join(facts.index)}")
     value = str(facts.loc[key, "value"])
     return int(value) if value.isdigit() else value
+
+
+def facts(root: Path | None = None) -> dict[str, int | str]:
+    """Return every design fact (see :func:`fact`), keyed by name."""
+    return {str(key): fact(str(key), root) for key in load_facts(root).index}
 
 
 SMALL_NUMBERS = (
@@ -74,8 +79,6 @@ def fact_in_words(key: str, root: Path | None = None) -> str:
 
 def study_months(root: Path | None = None) -> int:
     """Return the length of the funded study period in whole calendar months (inclusive)."""
-    import pandas as pd
-
     start = pd.Timestamp(str(fact("study_start", root)))
     end = pd.Timestamp(str(fact("study_end", root)))
     return int((end.year - start.year) * 12 + end.month - start.month + 1)
@@ -100,12 +103,14 @@ def _timing_label(kind: str) -> str:
     return provenance.label(kind)
 
 
+TIMELINE_SOURCE = (
+    "Source: Storey et al. 2018 (phases, survey years); months within the years, and the timing of "
+    "phases whose dates are not published, are illustrative."
+)
+
+
 def timeline_figure(root: Path | None = None) -> style.ChartImage:
     """Draw the five phases on a time axis; phases whose timing is not published are hatched."""
-    import matplotlib.dates as mdates
-    import pandas as pd
-    from matplotlib.patches import Patch
-
     phases = load_phases(root)
     start, end = pd.Timestamp(str(fact("study_start", root))), pd.Timestamp(str(fact("study_end", root)))
     fig, ax = style.new_figure(7.5, 3.4)
@@ -160,4 +165,4 @@ def timeline_figure(root: Path | None = None) -> style.ChartImage:
         )
         + "."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, TIMELINE_SOURCE)

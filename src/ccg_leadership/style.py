@@ -8,8 +8,11 @@ detail (base n, wave, interval method), and alt text that travels with the image
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from PIL import Image, PngImagePlugin
 
 if TYPE_CHECKING:  # imported lazily: matplotlib costs start-up time
     from collections.abc import Sequence
@@ -92,11 +95,17 @@ def text_colour_on(fill: str) -> str:
     return "white" if contrast_ratio(fill, "white") >= contrast_ratio(fill, TEXT) else TEXT
 
 
-def headline(fig: Figure, title: str, subtitle: str = "") -> None:
-    """Put the message title and the statistical subtitle at the top left of ``fig``."""
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold", color=TEXT)
+def headline(fig: Figure, title: str, subtitle: str = "", *, wrap: bool = False) -> None:
+    """Put the message title and the statistical subtitle at the top left of ``fig``.
+
+    ``wrap`` lets matplotlib wrap both texts to stay inside the figure.
+    """
+    title_text = fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold", color=TEXT)
     if subtitle:
         fig.axes[0].set_title(subtitle, loc="left", fontsize=9, fontweight="normal", color="#505A5F")
+    if wrap:
+        title_text.set_wrap(True)
+        fig.axes[0].title.set_wrap(True)
 
 
 @dataclass(frozen=True)
@@ -114,21 +123,69 @@ class ChartImage:
         return self.png
 
 
-def finish(fig: Figure, alt: str) -> ChartImage:
-    """Render ``fig`` to a deterministic PNG carrying ``alt``, close it, and return a ChartImage."""
+RECONSTRUCTED = (
+    "Illustrative: computed by this edition of Storey et al. (2018) from reconstructed respondent data; "
+    "not the study's own figures."
+)
+"""Provenance line of a chart computed from the reconstructed survey data."""
+PLACEHOLDER_CASES = (
+    "Illustrative: drawn from this edition's placeholder case records (an edition of Storey et al., "
+    "2018); not the study's cases."
+)
+"""Provenance line of a chart drawn from the case records."""
+
+
+LINE_HEIGHT_IN = 0.17
+"""Height of one line of the provenance strip, in inches."""
+
+
+def provenance_strip(text: str, width_px: int) -> Image.Image:
+    """Render ``text`` as a strip ``width_px`` wide in the house style (small grey italics, wrapped)."""
+    import matplotlib.pyplot as plt
+
+    apply()
+    width_in = width_px / DPI
+    lines = textwrap.wrap(text, width=max(20, int(width_in / 0.056)), break_on_hyphens=False)
+    fig = plt.figure(figsize=(width_in, LINE_HEIGHT_IN * len(lines) + 0.1))
+    fig.text(
+        0.01, 0.5, "\n".join(lines), ha="left", va="center", fontsize=7.5, color="#505A5F", style="italic"
+    )
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    plt.close(fig)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGBA")
+
+
+def finish(fig: Figure, alt: str, source: str) -> ChartImage:
+    """Render ``fig`` to a deterministic PNG carrying ``alt``, close it, and return a ChartImage.
+
+    ``source`` is the chart's provenance line: drawn in a strip under the chart, inside the image (so
+    a copied chart keeps it), and repeated at the end of the alt text.
+    """
     import matplotlib.pyplot as plt
 
     if not alt.strip():
         raise ValueError("every chart needs alt text")
+    if not source.strip():
+        raise ValueError("every chart needs its provenance line")
+    if source not in alt:
+        alt = f"{alt.rstrip()} {source}"
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None, "Description": alt})
+    fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
     plt.close(fig)
-    return ChartImage(png=buffer.getvalue(), alt=alt)
+    chart = Image.open(io.BytesIO(buffer.getvalue())).convert("RGBA")
+    strip = provenance_strip(source, chart.width)
+    image = Image.new("RGBA", (chart.width, chart.height + strip.height), "white")
+    image.paste(chart, (0, 0))
+    image.paste(strip, (0, chart.height))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Description", alt)
+    out = io.BytesIO()
+    image.save(out, format="PNG", pnginfo=info, dpi=(DPI, DPI))
+    return ChartImage(png=out.getvalue(), alt=alt)
 
 
 def read_alt(png: bytes) -> str:
     """Return the alt text stored in a PNG written by :func:`finish` ('' if none)."""
-    from PIL import Image
-
     with Image.open(io.BytesIO(png)) as image:
         return str(image.text.get("Description", "")) if hasattr(image, "text") else ""

@@ -55,7 +55,11 @@ def test_each_control_switches_to_the_matching_view(explorer_page: Any, built_bo
     assert "2016 survey" in visible(page, ".ccg-sub")[0]
     assert visible(page, "caption")[0].startswith(asked[4])
 
-    selects.nth(2).select_option(index=1)
+    selects.nth(2).select_option(index=1)  # CCG managers, a group behind a published figure
+    page.wait_for_timeout(200)
+    assert "CCG managers" in visible(page, ".ccg-sub")[0]
+
+    selects.nth(2).select_option(index=3)  # by role
     page.wait_for_timeout(200)
     head = visible(page, "thead")[0]
     assert head.startswith("Role"), head
@@ -73,7 +77,7 @@ def test_controls_are_keyboard_operable(explorer_page: Any, built_book: Path) ->
     page.wait_for_timeout(200)
     assert visible(page, "caption")[0].startswith(asked[1])
     label = page.locator(".widget-dropdown label").first.inner_text()
-    assert label.strip() == "Survey item"
+    assert label.strip() == "Survey item (paraphrased)"
 
 
 def test_explorer_stays_on_the_local_origin(explorer_page: Any, site: Path) -> None:

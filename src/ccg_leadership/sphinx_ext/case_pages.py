@@ -1,4 +1,4 @@
-"""Generate the case pages from the case records when a build starts (see ``ccg_leadership.case_pages``).
+"""Generate the case pages from the case records when a build starts (see ``ccg_leadership.cases.pages``).
 
 Loading and validating the records costs over a second, so the generator is skipped when its inputs
 (the records, their schemas and the modules that render them) are byte-for-byte what produced the
@@ -15,7 +15,7 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-RENDERING_MODULES = ("case_pages.py", "cases.py", "provenance.py", "tables.py", "schemas.py")
+RENDERING_MODULES = ("cases/pages.py", "cases/records.py", "provenance.py", "datafiles.py", "schemas.py")
 
 
 def inputs_fingerprint(book: Path) -> str:
@@ -44,7 +44,7 @@ def generate(app: Sphinx) -> None:
     if pages_present and stamp.is_file() and stamp.read_text() == fingerprint:
         logger.info("case pages: inputs unchanged, pages kept")
         return
-    from ..case_pages import write_pages
+    from ..cases.pages import write_pages
 
     pages = write_pages(book)
     stamp.parent.mkdir(parents=True, exist_ok=True)

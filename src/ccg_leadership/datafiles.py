@@ -1,14 +1,24 @@
-"""Reading the book's CSV inputs with schema validation and errors that name file, row and column."""
+"""Reading the book's data files: CSV and YAML, schema validation, and the one per-file-version cache.
+
+Errors name file, row and column (:class:`DataFileError`). Every loaded object in the package is built
+through :func:`once_per_version`, so an edited file (new modification time or size) is read again and
+an unchanged one is read once per process.
+"""
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+
+import pandas as pd
+import pandera.errors as pe
+import yaml
 
 if TYPE_CHECKING:
-    import pandas as pd
     import pandera.pandas as pa
+
+T = TypeVar("T")
 
 
 class DataFileError(ValueError):
@@ -21,9 +31,6 @@ def read_csv(path: Path, schema: pa.DataFrameSchema, *, dtype: dict | None = Non
     Raises DataFileError naming the file, the 1-based data row (and file line) and the column of the
     first problems found. The file is only read, never written.
     """
-    import pandas as pd
-    import pandera.errors as pe
-
     path = Path(path)
     if not path.is_file():
         raise DataFileError(f"{path}: file not found")
@@ -93,8 +100,6 @@ def load_yaml(text: str) -> object:
     The same values as ``yaml.safe_load`` (the same safe constructor and resolver; only the parser is
     compiled), about eight times faster; errors are ``yaml.YAMLError`` as with ``safe_load``.
     """
-    import yaml
-
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
@@ -107,17 +112,30 @@ def file_stamp(path: Path) -> tuple[int, int]:
     return (stat.st_mtime_ns, stat.st_size)
 
 
-def read_validated(path: Path, schema: str, root: Path) -> pd.DataFrame:
-    """``read_csv`` against the schema ``data/schema/<schema>.yml`` under ``root``, once per file version.
+_VERSIONS: dict[tuple, tuple[tuple, object]] = {}
+"""The one cache: key -> (file stamps it was built from, value); only the latest version is kept."""
 
-    An edited file (new modification time or size) is read and validated again; the caller gets a
-    private copy, so cached frames are never mutated.
+
+def once_per_version(key: tuple, paths: Iterable[Path], build: Callable[[], T]) -> T:
+    """Return ``build()``, computed once per version of the files in ``paths`` (stamps of each).
+
+    ``key`` names what is built (e.g. ``("survey", data_folder)``); when any of ``paths`` changes,
+    the value is built again and replaces the old one. Callers must treat the value as read-only.
     """
-    return _read_validated(str(path), file_stamp(path), schema, str(root)).copy()
+    stamps = tuple((str(p), file_stamp(Path(p))) for p in paths)
+    hit = _VERSIONS.get(key)
+    if hit is not None and hit[0] == stamps:
+        return hit[1]  # type: ignore[return-value]
+    value = build()
+    _VERSIONS[key] = (stamps, value)
+    return value
 
 
-@cache
-def _read_validated(path: str, stamp: tuple[int, int], schema: str, root: str) -> pd.DataFrame:
-    from .schemas import load_schema
+def read_validated(path: Path, schema: pa.DataFrameSchema, schema_file: Path) -> pd.DataFrame:
+    """``read_csv`` against ``schema`` (read from ``schema_file``), once per version of both files.
 
-    return read_csv(Path(path), load_schema(schema, Path(root)))
+    The caller gets a private copy, so cached frames are never mutated.
+    """
+    path = Path(path)
+    frame = once_per_version(("csv", str(path)), (path, schema_file), lambda: read_csv(path, schema))
+    return frame.copy()

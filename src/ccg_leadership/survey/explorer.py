@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import ipywidgets
-    import pandas as pd
+import ipywidgets
+import pandas as pd
+
+from ..html import percent
+from ..provenance import badge_html
+from ..provenance import label as label_of
+from . import disclosure as d
+from . import stats
+from .data import Survey
+from .selections import population_name
 
 STYLE = """<style>
 .ccg-view {max-width: 46rem}
@@ -33,6 +38,8 @@ STYLE = """<style>
 .ccg-bar-cell {width: 40%}
 .ccg-view .ccg-note, .ccg-view .ccg-sub {font-size: 0.85rem; font-weight: normal}
 .ccg-view td .ccg-bar {margin-top: 2px}
+.ccg-view tr.ccg-combined th, .ccg-view tr.ccg-combined td {
+  border-top: 2px solid var(--pst-color-border, #ccc)}
 </style>"""
 
 
@@ -48,8 +55,6 @@ class View:
 
 
 def _caption(title: str, subtitle: str, provenance: str) -> str:
-    from .provenance import badge_html
-
     return (
         f'<caption>{html.escape(title)}<br><span class="ccg-sub">{html.escape(subtitle)}</span> '
         f"{badge_html(provenance)}</caption>"
@@ -61,41 +66,60 @@ def _bar(share: float | None) -> str:
     return f'<div class="ccg-bar" style="width:{width:.1f}%" aria-hidden="true"></div>'
 
 
-def _pct(value: object) -> str:
-    return "" if value is None or value != value else f"{float(value):.0f}"
-
-
 def _records(frame: pd.DataFrame) -> list[dict]:
     """The rows of a stats frame as plain dicts of its cells (no pandas indexing per row)."""
     columns = {name: frame[name].tolist() for name in frame.columns}
     return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-def options_view_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
+def _shown(display: object) -> str:
+    """A share as displayed: ``54%``, or a suppression marker such as ``[c]`` as it is."""
+    text = str(display)
+    return text if text.startswith("[") else f"{text}%"
+
+
+def _option_row(label: str, row: dict, css: str = "") -> str:
+    interval = "" if row["low"] is None else f"{percent(row['low'], unit='')}–{percent(row['high'], unit='')}"
+    attributes = f' class="{css}"' if css else ""
+    return (
+        f'<tr{attributes}><th scope="row">{html.escape(label)}</th>'
+        f'<td class="ccg-bar-cell">{_bar(row["share"])}</td>'
+        f'<td class="num">{html.escape(_shown(row["share_display"]))}</td>'
+        f'<td class="num">{interval}</td>'
+        f'<td class="num">{html.escape(str(row["count_display"]))} / {int(row["n"])}</td>'
+        f"<td>{html.escape(label_of(row['provenance']))}</td></tr>"
+    )
+
+
+def options_view_html(
+    frame: pd.DataFrame,
+    title: str,
+    subtitle: str,
+    combined: list[tuple[str, dict]] = (),
+    reported: list[str] = (),
+) -> str:
     """Render one wave's answer distribution (rows = options) as a table with a bar per row.
 
-    ``frame`` is ``stats.distribution(item, wave)``: every number is printed as text beside its bar,
-    and a row whose share equals a published figure is marked as reported.
+    ``frame`` is ``stats.distribution(survey, item, wave, population=...)``: every number is printed
+    as text beside its bar, and a row whose share equals a published figure is labelled reported.
+    ``combined``: (label, share row) for the combined answers the report quotes, added below the
+    options; ``reported``: the report's own statements about this question, group and wave, quoted
+    under the table with the reported label.
     """
-    body = []
-    for row in _records(frame):
-        interval = "" if row["low"] is None else f"{_pct(row['low'])}–{_pct(row['high'])}"
-        source = "reported" if row["provenance"] == "reported" else "computed"
-        body.append(
-            f'<tr><th scope="row">{html.escape(str(row["label"]))}</th>'
-            f'<td class="ccg-bar-cell">{_bar(row["share"])}</td>'
-            f'<td class="num">{html.escape(str(row["share_display"]))}%</td>'
-            f'<td class="num">{interval}</td>'
-            f'<td class="num">{html.escape(str(row["count_display"]))} / {int(row["n"])}</td>'
-            f"<td>{source}</td></tr>"
-        )
-    overall = "reported" if (frame["provenance"] == "reported").all() else "derived"
+    body = [_option_row(str(row["label"]), row) for row in _records(frame)]
+    body += [_option_row(label, row, "ccg-combined") for label, row in combined]
+    kinds = {row["provenance"] for row in _records(frame)} | {row["provenance"] for _, row in combined}
+    overall = "reported" if kinds == {"reported"} else "derived"
+    quotes = "".join(
+        f'<p class="ccg-note">{badge_html("reported")} The report: {html.escape(text)}</p>'
+        for text in reported
+    )
     return (
         f'<div class="ccg-view"><table>{_caption(title, subtitle, overall)}'
         '<thead><tr><th scope="col">Answer</th><th scope="col">Bar</th><th scope="col">Share</th>'
         '<th scope="col">95% interval (Wilson)</th><th scope="col">Count / base</th>'
-        '<th scope="col">Value</th></tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
+        '<th scope="col">Provenance</th></tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>{quotes}</div>"
     )
 
 
@@ -132,57 +156,88 @@ def role_matrix_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
 
 def _disclosure_note() -> str:
     """The suppression markers explained with the thresholds the disclosure module applies."""
-    from . import disclosure as d
-
     return (
         f"{d.CONFIDENTIAL} count of {d.LOW_COUNT_MIN} to {d.LOW_COUNT_MAX}, or hidden to protect one; "
         f"{d.NOT_SHOWN} base below {d.MIN_BASE}, no share shown."
     )
 
 
-BREAKDOWNS: tuple[str, ...] = ("All respondents", "By role")
+BREAKDOWNS: dict[str, str] = {
+    "All respondents": "all",
+    "CCG managers": "managers",
+    "GP members": "gp_member",
+    "By role": "by role",
+}
+"""The explorer's breakdowns and the population each shows; CCG managers and GP members are the
+groups behind published figures."""
+
+PARAPHRASE_NOTE = (
+    "The question wordings shown are this edition's paraphrases of the survey questions, not the "
+    "questionnaire's exact wording."
+)
 
 
-def survey_views(root: Path | None = None) -> list[View]:
+def _findings_about(survey: Survey, item: str, wave: int, population: str) -> pd.DataFrame:
+    """The published findings about one item, wave and group of respondents."""
+    findings = survey.findings
+    return findings[
+        (findings["item"] == item) & (findings["wave"] == str(wave)) & (findings["population"] == population)
+    ]
+
+
+def _combined(survey: Survey, item: str, wave: int, population: str) -> list[tuple[str, dict]]:
+    """The combined answers (several options counted together) that the report quotes, as share rows."""
+    labels = survey.option_labels(item)
+    rows, seen = [], set()
+    for category in _findings_about(survey, item, wave, population)["category"]:
+        codes = stats.codes(str(category))
+        if len(codes) < 2 or codes in seen:
+            continue
+        seen.add(codes)
+        share = stats.share_by_wave(survey, item, codes, population).loc[wave].to_dict()
+        rows.append(("Combined: " + " or ".join(labels[c] for c in codes), share))
+    return rows
+
+
+def _overall_view(survey: Survey, item: str, wave: int, population: str, question: str) -> str:
+    frame = stats.distribution(survey, item, wave, population=population)
+    n = int(frame["n"].iloc[0]) if len(frame) else 0
+    group = population_name(survey, population)
+    subtitle = (
+        f"{wave} survey, {group}, n = {n} answering; Wilson 95% intervals; computed from reconstructed "
+        "respondent data (sample sizes assumed)."
+    )
+    if population != "all":
+        subtitle += " Disclosure control applied."
+    labels = survey.option_labels(item)
+    reported = [
+        " or ".join(labels[c] for c in stats.codes(str(row["category"]))) + f": {row['published']}"
+        for _, row in _findings_about(survey, item, wave, population).iterrows()
+    ]
+    return options_view_html(
+        frame, f"{question} (paraphrased)", subtitle, _combined(survey, item, wave, population), reported
+    )
+
+
+def survey_views(survey: Survey) -> list[View]:
     """Compute every explorer view (item x wave x breakdown) from the respondent data."""
-    from . import stats, survey
-
     views = []
-    catalogue = survey.items(root)
-    waves = sorted(int(w) for w in survey.load_responses(root)["wave"].unique())
-    for item, meta in catalogue.iterrows():
+    waves = sorted(int(w) for w in survey.responses["wave"].unique())
+    for item, meta in survey.items.iterrows():
         label = f"{meta['theme']}: {meta['question']}"
+        question = str(meta["question"])
         for wave in waves:
-            overall = stats.distribution(item, wave, root=root)
-            n = int(overall["n"].iloc[0]) if len(overall) else 0
-            subtitle = (
-                f"{wave} survey, n = {n} answering; Wilson 95% intervals; computed from reconstructed "
-                "respondent data (sample sizes assumed)."
-            )
-            views.append(
-                View(
-                    item,
-                    label,
-                    str(wave),
-                    BREAKDOWNS[0],
-                    options_view_html(overall, str(meta["question"]), subtitle),
-                )
-            )
-            roles = stats.distribution(item, wave, by="role", root=root)
-            views.append(
-                View(
-                    item,
-                    label,
-                    str(wave),
-                    BREAKDOWNS[1],
-                    role_matrix_html(
-                        roles,
-                        str(meta["question"]),
+            for breakdown, population in BREAKDOWNS.items():
+                if population == "by role":
+                    body = role_matrix_html(
+                        stats.distribution(survey, item, wave, by="role"),
+                        f"{question} (paraphrased)",
                         f"{wave} survey by governing-body role; disclosure control applied; computed from "
                         "reconstructed respondent data (sample sizes and role mix assumed).",
-                    ),
-                )
-            )
+                    )
+                else:
+                    body = _overall_view(survey, str(item), wave, population, question)
+                views.append(View(str(item), label, str(wave), breakdown, body))
     return views
 
 
@@ -207,36 +262,31 @@ def missing_view_html(item_label: str, wave: str, breakdown: str) -> str:
 
 
 def _controls(views: list[View]) -> tuple[ipywidgets.Dropdown, ipywidgets.Dropdown, ipywidgets.Dropdown]:
-    import ipywidgets as w
-
     items, waves, breakdowns = _axes(views)
 
     def menu(labels: list[str], description: str) -> ipywidgets.Dropdown:
-        return w.Dropdown(
+        return ipywidgets.Dropdown(
             options=[(label, i) for i, label in enumerate(labels)],
             value=0,
             description=description,
-            layout=w.Layout(width="auto", max_width="100%"),
+            layout=ipywidgets.Layout(width="auto", max_width="100%"),
             style={"description_width": "initial"},
         )
 
-    item = menu([label for _, label in items], "Survey item")
+    item = menu([label for _, label in items], "Survey item (paraphrased)")
     wave = menu(waves, "Wave")
     breakdown = menu(breakdowns, "Breakdown")
     return item, wave, breakdown
 
 
 def _control_panel(item: ipywidgets.Dropdown, wave: ipywidgets.Dropdown, breakdown: ipywidgets.Dropdown):
-    """Lay the controls out: the (long) item menu on its own row, wave and breakdown below it."""
-    import ipywidgets as w
-
-    return w.VBox([item, w.HBox([wave, breakdown])])
+    """Lay the controls out: the paraphrase note, the (long) item menu, then wave and breakdown."""
+    note = ipywidgets.HTML(f'<p class="ccg-paraphrase-note">{html.escape(PARAPHRASE_NOTE)}</p>')
+    return ipywidgets.VBox([note, item, ipywidgets.HBox([wave, breakdown])])
 
 
 def static_explorer(views: list[View]) -> ipywidgets.VBox:
     """Return a kernel-free explorer: dropdowns ``jslink``-ed to nested Stacks of precomputed views."""
-    import ipywidgets as w
-
     items, waves, breakdowns = _axes(views)
     lookup = _lookup(views)
     item_dd, wave_dd, breakdown_dd = _controls(views)
@@ -245,32 +295,32 @@ def static_explorer(views: list[View]) -> ipywidgets.VBox:
         middle = []
         for wave in waves:
             inner = [
-                w.HTML(
+                ipywidgets.HTML(
                     lookup[(item, wave, b)].html
                     if (item, wave, b) in lookup
                     else missing_view_html(label, wave, b)
                 )
                 for b in breakdowns
             ]
-            stack = w.Stack(inner, selected_index=0)
-            w.jslink((breakdown_dd, "index"), (stack, "selected_index"))
+            stack = ipywidgets.Stack(inner, selected_index=0)
+            ipywidgets.jslink((breakdown_dd, "index"), (stack, "selected_index"))
             middle.append(stack)
-        stack = w.Stack(middle, selected_index=0)
-        w.jslink((wave_dd, "index"), (stack, "selected_index"))
+        stack = ipywidgets.Stack(middle, selected_index=0)
+        ipywidgets.jslink((wave_dd, "index"), (stack, "selected_index"))
         outer.append(stack)
-    views_stack = w.Stack(outer, selected_index=0)
-    w.jslink((item_dd, "index"), (views_stack, "selected_index"))
-    return w.VBox([w.HTML(STYLE), _control_panel(item_dd, wave_dd, breakdown_dd), views_stack])
+    views_stack = ipywidgets.Stack(outer, selected_index=0)
+    ipywidgets.jslink((item_dd, "index"), (views_stack, "selected_index"))
+    return ipywidgets.VBox(
+        [ipywidgets.HTML(STYLE), _control_panel(item_dd, wave_dd, breakdown_dd), views_stack]
+    )
 
 
 def live_explorer(views: list[View]) -> ipywidgets.VBox:
     """Return the same explorer driven by Python callbacks (needs a running kernel)."""
-    import ipywidgets as w
-
     items, waves, breakdowns = _axes(views)
     lookup = _lookup(views)
     item_dd, wave_dd, breakdown_dd = _controls(views)
-    shown = w.HTML()
+    shown = ipywidgets.HTML()
 
     def update(_change: object = None) -> None:
         item, label = items[item_dd.index]
@@ -280,4 +330,4 @@ def live_explorer(views: list[View]) -> ipywidgets.VBox:
     for control in (item_dd, wave_dd, breakdown_dd):
         control.observe(update, names="index")
     update()
-    return w.VBox([w.HTML(STYLE), _control_panel(item_dd, wave_dd, breakdown_dd), shown])
+    return ipywidgets.VBox([ipywidgets.HTML(STYLE), _control_panel(item_dd, wave_dd, breakdown_dd), shown])

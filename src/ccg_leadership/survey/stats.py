@@ -1,6 +1,7 @@
 """Survey statistics, computed from the respondent rows with statsmodels and scipy.
 
-Every function takes an item id from the codebook; ``category`` is one option code or key, or
+Every function takes the loaded :class:`~ccg_leadership.survey.data.Survey` and an item id from the
+codebook; ``category`` is one option code or key, or
 several counted together (a list of codes, or a string such as ``"4|5"`` or ``"agree|strongly_agree"``;
 keys are in ``data/survey/codebook.csv``); ``population`` is ``"all"``, ``"managers"``
 (accountable officers, chief finance officers, other managers) or role ids joined by ``|``. Shares are
@@ -22,8 +23,8 @@ Methods (stated once in the statistical-methods appendix):
   chi-square test (fixed seed, ``PERMUTATIONS`` resamples).
 - ``by_role``: share per role with Wilson intervals and disclosure control applied.
 
-Speed: the answers are counted once per version of the respondent file (by item, wave, role and
-option, ``answer_counts``); every statistic adds up those counts, and each table's Wilson intervals are
+Speed: the Survey holds the answers counted once (by item, wave, role and option, ``answer_counts``);
+every statistic adds up those counts, and each table's Wilson intervals are
 computed in one vectorised statsmodels call (``wilson_intervals``, memoised by count and base).
 
 Provenance: a share is ``reported`` when a published finding (``data/published/findings.csv``, check
@@ -36,16 +37,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, partial
-from pathlib import Path
-from typing import TYPE_CHECKING
+from functools import partial
 
+import numpy as np
+import pandas as pd
+from scipy import stats as scipy_stats
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
+
+from ..provenance import Provenance
+from ..rounding import round_half_up
 from . import disclosure
-from .provenance import Provenance
-
-if TYPE_CHECKING:
-    import pandas as pd
+from .data import Survey
 
 ALPHA = 0.05
 PERMUTATIONS = 9999
@@ -57,12 +59,6 @@ NEWCOMBE = "Newcombe hybrid score 95% interval; pooled two-proportion z-test"
 Category = int | str | Iterable[int]
 
 
-def round_half_up(value: float, digits: int = 0) -> float:
-    """Round as published tables do (halves away from zero), e.g. 32.5 -> 33; returns a float."""
-    quantum = Decimal(1).scaleb(-int(digits))
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
 def codes(category: Category) -> tuple[int, ...]:
     """Normalise a category (``3``, ``"3|4"``, ``[3, 4]``) to a sorted tuple of option codes."""
     if isinstance(category, int):
@@ -72,15 +68,13 @@ def codes(category: Category) -> tuple[int, ...]:
     return tuple(sorted(int(c) for c in category))
 
 
-def resolve(item: str, category: Category, root: Path | None = None) -> tuple[int, ...]:
+def resolve(survey: Survey, item: str, category: Category) -> tuple[int, ...]:
     """Return the option codes of ``category`` for ``item``, accepting codes or option keys.
 
     ``3``, ``"3"``, ``"both_equally"``, ``"agree|strongly_agree"``, ``[4, 5]`` are all accepted; a
     code or key the codebook does not list for the item raises KeyError naming the valid ones.
     """
-    from . import survey
-
-    keys = survey.option_codes(item, root)
+    keys = survey.option_codes(item)
     parts = category.split("|") if isinstance(category, str) else None
     if parts is not None and not all(p.strip().isdigit() for p in parts):
         unknown = [p for p in parts if p not in keys]
@@ -95,72 +89,33 @@ def resolve(item: str, category: Category, root: Path | None = None) -> tuple[in
     return wanted
 
 
-def answers(
-    item: str, wave: int | None = None, population: str = "all", root: Path | None = None
-) -> pd.DataFrame:
+def answers(survey: Survey, item: str, wave: int | None = None, population: str = "all") -> pd.DataFrame:
     """Return the answers to ``item`` (columns wave, role, response) for a wave and population."""
-    from . import survey
-
-    survey.option_codes(item, root)  # KeyError naming the known items if ``item`` is not one
-    frame = _item_answers(root).get(item)
+    survey.option_codes(item)  # KeyError naming the known items if ``item`` is not one
+    frame = survey.answers.get(item)
     if frame is None:
-        frame = survey.load_responses(root).iloc[:0][["wave", "role", "response"]]
+        frame = survey.responses.iloc[:0][["wave", "role", "response"]]
     if wave is not None:
         if int(wave) not in set(frame["wave"]):
             raise KeyError(f"no answers to {item!r} in wave {wave}; waves: {sorted(set(frame['wave']))}")
         frame = frame[frame["wave"] == int(wave)]
-    members = survey.population_roles(population, root)
+    members = survey.population_roles(population)
     if members is not None:
         frame = frame[frame["role"].isin(members)]
     return frame.copy()
 
 
-def _item_answers(root: Path | None) -> dict[str, pd.DataFrame]:
-    """The answers (wave, role, response) to each item, split once per version of the respondent file."""
-    return _split_once(root)[0]
-
-
-def _tallies(root: Path | None) -> dict[str, dict[tuple[int, str], dict[int, int]]]:
-    """Per item, the number of answers per option code in each (wave, role) that has any answers."""
-    return _split_once(root)[1]
-
-
-def _split_once(root: Path | None) -> tuple[dict, dict]:
-    from . import survey
-
-    root = survey.data_root(root)
-    responses, codebook = survey.responses_path(root), root / "survey" / "codebook.csv"
-    return _split_cached(str(responses), survey.file_stamp(responses), survey.file_stamp(codebook), str(root))
-
-
-@cache
-def _split_cached(path: str, stamp: tuple[int, int], book_stamp: tuple[int, int], root: str) -> tuple:
-    """Split the tidy answers by item and count them by item, wave, role and code (one groupby)."""
-    from . import survey
-
-    long = survey.load_responses(Path(root))
-    columns = ["wave", "role", "response"]
-    frames = {str(item): part[columns] for item, part in long.groupby("item", sort=False)}
-    tallies: dict[str, dict[tuple[int, str], dict[int, int]]] = {}
-    sizes = long.groupby(["item", "wave", "role", "response"], sort=True).size()
-    for (item, wave, role, code), count in sizes.items():
-        tallies.setdefault(str(item), {}).setdefault((int(wave), str(role)), {})[int(code)] = int(count)
-    return frames, tallies
-
-
 def _cells(
-    item: str, wave: int | None, population: str, root: Path | None
+    survey: Survey, item: str, wave: int | None, population: str
 ) -> dict[tuple[int, str], dict[int, int]]:
     """Answer counts per code in each (wave, role) of ``population``, checked exactly as :func:`answers`."""
-    from . import survey
-
-    survey.option_codes(item, root)
-    table = _tallies(root).get(item, {})
+    survey.option_codes(item)
+    table = survey.tallies.get(item, {})
     if wave is not None:
         if not any(w == int(wave) for w, _ in table):
-            answers(item, wave, population, root)  # raises the KeyError naming the item's waves
+            answers(survey, item, wave, population)  # raises the KeyError naming the item's waves
         table = {key: counts for key, counts in table.items() if key[0] == int(wave)}
-    members = survey.population_roles(population, root)
+    members = survey.population_roles(population)
     if members is not None:
         keep = set(members)
         table = {key: counts for key, counts in table.items() if key[1] in keep}
@@ -182,13 +137,13 @@ def _count(counts: dict[int, int], category: tuple[int, ...]) -> tuple[int, int]
     return sum(counts.get(code, 0) for code in set(category)), sum(counts.values())
 
 
-def answer_counts(item: str, wave: int, population: str = "all", root: Path | None = None) -> dict[int, int]:
+def answer_counts(survey: Survey, item: str, wave: int, population: str = "all") -> dict[int, int]:
     """Return the number of answers per option code to ``item`` in ``wave`` from ``population``.
 
-    The same counts as ``answers(item, wave, population)["response"].value_counts()`` (and the same
-    errors), from a tally made once per version of the respondent file.
+    The same counts as ``answers(survey, item, wave, population)["response"].value_counts()`` (and
+    the same errors), from the Survey's tallies.
     """
-    return _per_wave(_cells(item, wave, population, root)).get(int(wave), {})
+    return _per_wave(_cells(survey, item, wave, population)).get(int(wave), {})
 
 
 def count_share(responses: pd.Series, category: Category) -> tuple[int, int]:
@@ -214,9 +169,6 @@ def wilson_intervals(counts: Iterable[int], ns: Iterable[int]) -> list[tuple[flo
     pairs = [(int(c), int(n)) for c, n in zip(counts, ns, strict=True)]
     new = sorted({pair for pair in pairs if pair not in _WILSON})
     if new:
-        import numpy as np
-        from statsmodels.stats.proportion import proportion_confint
-
         low, high = proportion_confint(
             np.array([c for c, _ in new]), np.array([n for _, n in new]), alpha=ALPHA, method="wilson"
         )
@@ -225,38 +177,29 @@ def wilson_intervals(counts: Iterable[int], ns: Iterable[int]) -> list[tuple[flo
     return [_WILSON[pair] for pair in pairs]
 
 
-def _published(check: str, item: str, wave: str, population: str, category: Category, root) -> list[dict]:
+def _published(
+    survey: Survey, check: str, item: str, wave: str, population: str, category: Category
+) -> list[dict]:
     """Published findings of one check about the same item, wave, population and categories."""
     wanted = codes(category)
-    rows = _published_index(root).get((check, item, wave, population), ())
+    rows = published_index(survey).get((check, item, wave, population), ())
     return [row for row in rows if codes(row["category"]) == wanted]
 
 
-def _published_index(root) -> dict[tuple[str, str, str, str], tuple[dict, ...]]:
-    from . import survey
-
-    root = survey.data_root(root)
-    path = root / "published" / "findings.csv"
-    return _published_index_cached(str(path), survey.file_stamp(path), str(root))
-
-
-@cache
-def _published_index_cached(path: str, stamp: tuple[int, int], root: str) -> dict:
-    """Group the findings by (check, item, wave, population) once per version of the file."""
-    from . import survey
-
+def published_index(survey: Survey) -> dict[tuple[str, str, str, str], tuple[dict, ...]]:
+    """Group the published findings by (check, item, wave, population)."""
     groups: dict[tuple[str, str, str, str], list[dict]] = {}
-    for _, row in survey.load_findings(Path(root)).iterrows():
+    for _, row in survey.findings.iterrows():
         key = (row["check"], row["item"], row["wave"], row["population"])
         groups.setdefault(key, []).append(row.to_dict())
     return {key: tuple(rows) for key, rows in groups.items()}
 
 
 def provenance_of(
-    value: float, check: str, item: str, wave: str, population: str, category: Category, root=None
+    survey: Survey, value: float, check: str, item: str, wave: str, population: str, category: Category
 ) -> str:
     """Return ``reported`` if ``value`` equals a published finding at its rounding, else ``derived``."""
-    return _kind(value, _published(check, item, wave, population, category, root))
+    return _kind(value, _published(survey, check, item, wave, population, category))
 
 
 def _kind(value: float, published: Iterable[dict]) -> str:
@@ -268,19 +211,16 @@ def _kind(value: float, published: Iterable[dict]) -> str:
 
 
 class _Shares:
-    """Provenance of the shares in one table: published findings fetched once, on first use.
+    """Provenance of the shares in one table: the published findings grouped once, on first use."""
 
-    A table none of whose shares can be reported (a role breakdown) never reads the findings file.
-    """
-
-    def __init__(self, item: str, population: str, root: Path | None) -> None:
-        self.item, self.population, self.root = item, population, root
+    def __init__(self, survey: Survey, item: str, population: str) -> None:
+        self.survey, self.item, self.population = survey, item, population
         self._index: dict | None = None
 
     def kind(self, share: float, wave: int, category: tuple[int, ...]) -> str:
         """Provenance of ``share`` of ``category`` in ``wave`` (check ``share`` of the findings)."""
         if self._index is None:
-            self._index = _published_index(self.root)
+            self._index = published_index(self.survey)
         rows = self._index.get(("share", self.item, str(wave), self.population), ())
         wanted = codes(category)
         return _kind(share, [row for row in rows if codes(row["category"]) == wanted])
@@ -294,14 +234,10 @@ def _prefetch_intervals(cells: Iterable[tuple[int, int, str]]) -> None:
 
 def _plain(rows: list[dict], columns: list[str] | None = None) -> pd.DataFrame:
     """Build a frame whose cells stay plain Python ints/floats/None (object columns), ready for glue."""
-    import pandas as pd
-
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
-def share_by_wave(
-    item: str, category: Category, population: str = "all", root: Path | None = None
-) -> pd.DataFrame:
+def share_by_wave(survey: Survey, item: str, category: Category, population: str = "all") -> pd.DataFrame:
     """Share answering ``category`` per wave, with a Wilson 95 % interval.
 
     Returns a frame indexed by wave with n, count, share, low, high (percent), count_display,
@@ -309,14 +245,14 @@ def share_by_wave(
     Disclosure control: no share on a base below 10; for a subgroup (``population`` other than
     ``"all"``) a count of 1 to 4 is suppressed too (values None, ``[c]`` displayed).
     """
-    category = resolve(item, category, root)
+    category = resolve(survey, item, category)
     lines = []
-    for wave, counts in _per_wave(_cells(item, None, population, root)).items():
+    for wave, counts in _per_wave(_cells(survey, item, None, population)).items():
         count, n = _count(counts, category)
         reason = disclosure.PRIMARY if population != "all" and disclosure.is_low_count(count) else ""
         lines.append((wave, count, n, reason))
     _prefetch_intervals(line[1:] for line in lines)
-    shares = _Shares(item, population, root)
+    shares = _Shares(survey, item, population)
     rows = [
         {"wave": int(wave), **_cell(count, n, reason, partial(shares.kind, wave=wave, category=category))}
         for wave, count, n, reason in lines
@@ -354,29 +290,25 @@ class WaveChange:
 
     def as_frame(self) -> pd.DataFrame:
         """Return the result as a one-row frame."""
-        import pandas as pd
-
         return pd.DataFrame([asdict(self)])
 
 
 def wave_change(
+    survey: Survey,
     item: str,
     category: Category,
     population: str = "all",
     first: int = 2014,
     second: int = 2016,
-    root: Path | None = None,
 ) -> WaveChange:
     """Difference of shares (second - first, percentage points): Newcombe 95 % interval, z-test p-value.
 
     Not suppressed (it is a comparison, not a table); ``disclosive`` flags results whose counts must not
     be shown under the disclosure rule.
     """
-    category = resolve(item, category, root)
-    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
-
-    c1, n1 = _count(answer_counts(item, first, population, root), category)
-    c2, n2 = _count(answer_counts(item, second, population, root), category)
+    category = resolve(survey, item, category)
+    c1, n1 = _count(answer_counts(survey, item, first, population), category)
+    c2, n2 = _count(answer_counts(survey, item, second, population), category)
     if not n1 or not n2:
         raise ValueError(f"{item}: no answers from {population!r} in {first if not n1 else second}")
     low, high = confint_proportions_2indep(c2, n2, c1, n1, method="newcomb", compare="diff", alpha=ALPHA)
@@ -405,16 +337,14 @@ def wave_change(
         and any(disclosure.is_low_count(c) for c in (c1, c2))
         or min(n1, n2) < disclosure.MIN_BASE,
         method=NEWCOMBE,
-        provenance=provenance_of(difference, "change", item, f"{first}-{second}", population, category, root),
+        provenance=provenance_of(
+            survey, difference, "change", item, f"{first}-{second}", population, category
+        ),
     )
 
 
 def distribution(
-    item: str,
-    wave: int | None = None,
-    by: str | None = None,
-    population: str = "all",
-    root: Path | None = None,
+    survey: Survey, item: str, wave: int | None = None, by: str | None = None, population: str = "all"
 ) -> pd.DataFrame:
     """Share of every option of ``item`` (codebook order) per wave, optionally ``by="role"``.
 
@@ -425,15 +355,13 @@ def distribution(
     None and ``[c]`` in the display columns. Shares on bases below 10 are None and shown as ``[x]``.
     ValueError if ``population`` gave no answers (in ``wave``).
     """
-    from . import survey
-
     if by not in (None, "role"):
         raise ValueError(f"by must be None or 'role', got {by!r}")
-    labels = survey.option_labels(item, root)
-    option_keys = {code: key for key, code in survey.option_codes(item, root).items()}
-    cells = _cells(item, wave, population, root)
+    labels = survey.option_labels(item)
+    option_keys = {code: key for key, code in survey.option_codes(item).items()}
+    cells = _cells(survey, item, wave, population)
     if by == "role":
-        role_table = survey.roles(root)
+        role_table = survey.roles
         order = {r: i for i, r in enumerate(role_table.index)}
         role_labels = {r: str(label) for r, label in role_table["label"].items()}
         lines = sorted(cells.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], len(order)), kv[0][1]))
@@ -448,7 +376,7 @@ def distribution(
         for line, line_reasons in zip(matrix, reasons, strict=True)
         for count, reason in zip(line, line_reasons, strict=True)
     )
-    shares = _Shares(item, population, root) if by is None else None
+    shares = _Shares(survey, item, population) if by is None else None
     rows = []
     for ((line_wave, role), _), line, line_reasons in zip(lines, matrix, reasons, strict=True):
         n = sum(line)
@@ -540,7 +468,7 @@ def _cell(count: int, n: int, reason: str, kind_of: Callable[[float], str] | Non
     }
 
 
-def by_role(item: str, category: Category, wave: int, root: Path | None = None) -> pd.DataFrame:
+def by_role(survey: Survey, item: str, category: Category, wave: int) -> pd.DataFrame:
     """Share answering ``category`` in each role (display order) for one wave, disclosure-controlled.
 
     Returns a frame indexed by role with role_label, n, count, share, low, high, count_display,
@@ -548,11 +476,9 @@ def by_role(item: str, category: Category, wave: int, root: Path | None = None) 
     The whole-wave count (``share_by_wave``) is treated as a published column total, so a lone
     suppressed role count triggers secondary suppression. Suppressed values are None.
     """
-    category = resolve(item, category, root)
-    from . import survey
-
-    role_table = survey.roles(root)
-    cells = _cells(item, wave, "all", root)
+    category = resolve(survey, item, category)
+    role_table = survey.roles
+    cells = _cells(survey, item, wave, "all")
     tallies = {role: _count(counts, category) for (_, role), counts in cells.items()}
     present = [r for r in role_table.index if r in tallies]
     reasons = disclosure.suppression_status(
@@ -567,11 +493,11 @@ def by_role(item: str, category: Category, wave: int, root: Path | None = None) 
     return _plain(rows).set_index("role")
 
 
-def role_shares(item: str, category: Category, wave: int, root: Path | None = None) -> dict[str, float]:
+def role_shares(survey: Survey, item: str, category: Category, wave: int) -> dict[str, float]:
     """Unsuppressed share per role (for checks against published role findings, not for display)."""
-    category = resolve(item, category, root)
+    category = resolve(survey, item, category)
     shares = {}
-    for (_, role), counts in sorted(_cells(item, wave, "all", root).items()):
+    for (_, role), counts in sorted(_cells(survey, item, wave, "all").items()):
         count, n = _count(counts, category)
         shares[role] = 100 * count / n
     return shares
@@ -597,28 +523,23 @@ class DistributionTest:
 
 
 def compare_distributions(
-    item: str, population: str = "all", first: int = 2014, second: int = 2016, root: Path | None = None
+    survey: Survey, item: str, population: str = "all", first: int = 2014, second: int = 2016
 ) -> DistributionTest:
     """Test whether the answer distribution differs between waves (chi-square; exact if sparse)."""
-    import numpy as np
-    from scipy import stats
-
-    from . import survey
-
-    codes_ = list(survey.option_labels(item, root))
-    tallies = [answer_counts(item, w, population, root) for w in (first, second)]
+    codes_ = list(survey.option_labels(item))
+    tallies = [answer_counts(survey, item, w, population) for w in (first, second)]
     table = np.array([[counts.get(c, 0) for c in codes_] for counts in tallies])
     table = table[:, table.sum(axis=0) > 0]
-    expected = stats.contingency.expected_freq(table)
+    expected = scipy_stats.contingency.expected_freq(table)
     if expected.min() >= MIN_EXPECTED:
-        result = stats.chi2_contingency(table, correction=False)
+        result = scipy_stats.chi2_contingency(table, correction=False)
         statistic, p, dof, method = result.statistic, result.pvalue, int(result.dof), "Pearson chi-square"
     elif table.shape == (2, 2):
-        result = stats.fisher_exact(table)
+        result = scipy_stats.fisher_exact(table)
         statistic, p, dof, method = result.statistic, result.pvalue, 1, "Fisher exact test"
     else:
-        permutation = stats.PermutationMethod(n_resamples=PERMUTATIONS, rng=PERMUTATION_SEED)
-        result = stats.chi2_contingency(table, correction=False, method=permutation)
+        permutation = scipy_stats.PermutationMethod(n_resamples=PERMUTATIONS, rng=PERMUTATION_SEED)
+        result = scipy_stats.chi2_contingency(table, correction=False, method=permutation)
         statistic, p = result.statistic, result.pvalue
         dof = (table.shape[0] - 1) * (table.shape[1] - 1)
         method = f"chi-square, permutation p-value ({PERMUTATIONS} resamples)"

@@ -8,70 +8,38 @@ text, so colour is never the only cue. Suppressed cells (disclosure control) are
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+import textwrap
 
-from . import stats, style, survey
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-if TYPE_CHECKING:
-    import pandas as pd
+from .. import style
+from ..html import percent
+from ..rounding import is_missing as missing
+from . import stats
+from .data import Survey
+from .selections import (
+    CENTRALITY_PARTS,
+    COMMUNICATION_ITEMS,
+    ENGAGEMENT_ROWS,
+    FUTURE_ROWS,
+    INFLUENCE_ROWS,
+    ROLE_PANELS,
+    population_name,
+)
 
 GREY_TEXT = "#505A5F"
-WAVES = survey.WAVES
-
-INFLUENCE_ROWS: tuple[tuple[str, int, str, str], ...] = (
-    ("ccg_relative_influence", 2014, "all", "My CCG's influence vs other local bodies"),
-    ("ccg_relative_influence", 2016, "all", "My CCG's influence vs other local bodies"),
-    ("nhse_influence", 2014, "all", "How much NHS England shapes local services"),
-    ("nhse_influence", 2016, "all", "How much NHS England shapes local services"),
-    ("gp_vs_manager_influence", 2014, "all", "Weight in CCG decisions: managers (low) vs GPs (high)"),
-    ("gp_vs_manager_influence", 2016, "all", "Weight in CCG decisions: managers (low) vs GPs (high)"),
-)
-"""Rows of the influence chart: item, wave, population, short description."""
-
-ENGAGEMENT_ROWS: tuple[tuple[str, int, str, str], ...] = (
-    ("workload_impedes_engagement", 2016, "gp_member", "Practice workload holds back GP involvement"),
-    ("workload_impedes_engagement", 2016, "all", "Practice workload holds back GP involvement"),
-    ("gp_engagement_declining", 2016, "gp_member", "GPs' involvement with the CCG is falling off"),
-    ("gp_engagement_declining", 2016, "all", "GPs' involvement with the CCG is falling off"),
-    ("gp_influence_redesign", 2016, "gp_member", "GPs shape the way services are redesigned"),
-    ("gp_influence_redesign", 2016, "all", "GPs shape the way services are redesigned"),
-)
-"""Rows of the GP workload and engagement chart (agreement items, GP members beside everyone)."""
-
-FUTURE_ROWS: tuple[tuple[str, int, str, str], ...] = (
-    ("ccg_survival", 2014, "all", "How likely CCGs are to survive"),
-    ("ccg_survival", 2016, "all", "How likely CCGs are to survive"),
-    ("commissioning_worth_keeping", 2014, "all", "Commissioning should be kept whatever happens"),
-    ("commissioning_worth_keeping", 2016, "all", "Commissioning should be kept whatever happens"),
-)
-"""Rows of the future-of-CCGs chart."""
-
-POPULATION_NAMES = {"all": "all respondents", "managers": "CCG managers", "gp_member": "GP members"}
-
-
-def population_name(population: str) -> str:
-    """Return a reader-facing name for a population (``all``, ``managers`` or role ids)."""
-    if population in POPULATION_NAMES:
-        return POPULATION_NAMES[population]
-    return " and ".join(survey.role_label(r).lower() for r in population.split("|"))
 
 
 def pct(value: float | None) -> str:
     """Format a share for a chart label: whole percent rounded half up, or ``[c]`` when hidden."""
-    if value is None:
-        return "[c]"
-    return f"{stats.round_half_up(value):.0f}%"
+    return percent(value, missing="[c]")
 
 
 def headline(fig, title: str, subtitle: str, width: int = 78) -> None:
     """Set the house headline and subtitle (:func:`style.headline`), wrapped to stay inside the figure."""
-    import textwrap
-
-    style.headline(fig, title, "\n".join(textwrap.wrap(subtitle, width)))
-    if fig._suptitle is not None:  # noqa: SLF001 (matplotlib keeps the suptitle private)
-        fig._suptitle.set_wrap(True)  # noqa: SLF001
-    fig.axes[0].title.set_wrap(True)
+    style.headline(fig, title, "\n".join(textwrap.wrap(subtitle, width)), wrap=True)
 
 
 def _bases(frame: pd.DataFrame) -> str:
@@ -84,30 +52,23 @@ def _bases(frame: pd.DataFrame) -> str:
 # Diverging stacked bars for five-point scales
 
 
-def missing(value: object) -> bool:
-    """Return True for a hidden or absent value (None or NaN)."""
-    return value is None or value != value  # noqa: PLR0124 (NaN check)
-
-
-def diverging_rows(rows: tuple[tuple[str, int, str, str], ...], root: Path | None = None) -> pd.DataFrame:
+def diverging_rows(survey: Survey, rows: tuple[tuple[str, int, str, str], ...]) -> pd.DataFrame:
     """Return one line per chart row: label, item, wave, population, n, share_1..share_5, low, high.
 
     Point shares come from :func:`stats.distribution` and the two ends (points 1-2, 4-5) from
     :func:`stats.share_by_wave`; both apply disclosure control, so hidden values are None.
     """
-    import pandas as pd
-
     lines = []
     for item, wave, population, text in rows:
-        dist = stats.distribution(item, wave=wave, population=population, root=root)
+        dist = stats.distribution(survey, item, wave=wave, population=population)
         codes = [int(c) for c in dist["code"]]
         ends = {
-            side: stats.share_by_wave(item, "|".join(map(str, part)), population, root).loc[wave]
+            side: stats.share_by_wave(survey, item, "|".join(map(str, part)), population).loc[wave]
             for side, part in (("low", codes[:2]), ("high", codes[-2:]))
         }
         n = int(dist["n"].iloc[0])
         line = {
-            "label": f"{text}\n{wave}, {population_name(population)}, n = {n}",
+            "label": f"{text}\n{wave}, {population_name(survey, population)}, n = {n}",
             "item": item,
             "wave": int(wave),
             "population": population,
@@ -143,12 +104,10 @@ def _side_segments(line: pd.Series, side: str) -> list[tuple[float, float, int, 
 
 
 def _diverging(
-    rows: tuple[tuple[str, int, str, str], ...], title: str, scale_note: str, root: Path | None
+    survey: Survey, rows: tuple[tuple[str, int, str, str], ...], title: str, scale_note: str
 ) -> style.ChartImage:
     """Draw five-point answers as diverging stacked bars, the middle point in its own panel."""
-    from matplotlib.patches import Patch
-
-    data = diverging_rows(rows, root)
+    data = diverging_rows(survey, rows)
     colours = style.DIVERGING_5
     fig, (ax, ax_mid) = style.new_figure(7.5, 0.62 * len(data) + 2.2, ncols=2, width_ratios=(4.2, 1))
     y_positions = list(range(len(data)))[::-1]
@@ -246,40 +205,40 @@ def _diverging(
         )
         + " Computed from reconstructed respondent data."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
-def influence_chart(root: Path | None = None) -> style.ChartImage:
+def influence_chart(survey: Survey) -> style.ChartImage:
     """Diverging bars: the CCG against other bodies, NHS England's reach, and GPs against managers."""
-    data = diverging_rows(INFLUENCE_ROWS[1:2], root)
+    data = diverging_rows(survey, INFLUENCE_ROWS[1:2])
     verb = "more" if data["high"].iloc[0] > data["low"].iloc[0] else "less"
     return _diverging(
+        survey,
         INFLUENCE_ROWS,
         f"Most members saw their CCG as {verb} influential than other local bodies",
         "Scale point (each row's end labels: much less / none / managers much more = 1; "
         "much more / very extensive / GPs much more = 5)",
-        root,
     )
 
 
-def engagement_chart(root: Path | None = None) -> style.ChartImage:
+def engagement_chart(survey: Survey) -> style.ChartImage:
     """Diverging bars: GP workload, falling GP involvement and GPs' part in redesign, GP members vs all."""
     return _diverging(
+        survey,
         ENGAGEMENT_ROWS,
         "GP members saw workload as a barrier and doubted GPs' part in redesign",
         "Scale point (1 = strongly disagree, 5 = strongly agree)",
-        root,
     )
 
 
-def future_chart(root: Path | None = None) -> style.ChartImage:
+def future_chart(survey: Survey) -> style.ChartImage:
     """Diverging bars: expected survival of CCGs and support for keeping commissioning, by wave."""
     return _diverging(
+        survey,
         FUTURE_ROWS,
         "Doubts about the survival of CCGs, support for keeping commissioning",
         "Scale point (survival: 1 = very unlikely, 5 = very likely; commissioning: 1 = strongly "
         "disagree, 5 = strongly agree)",
-        root,
     )
 
 
@@ -313,8 +272,6 @@ def _wave_points(ax, y: float, frame: pd.DataFrame, label_above: bool = True) ->
 
 
 def _wave_legend(fig) -> None:
-    from matplotlib.lines import Line2D
-
     fig.legend(
         handles=[
             Line2D(
@@ -336,14 +293,14 @@ def _wave_legend(fig) -> None:
     )
 
 
-def vision_data(root: Path | None = None) -> pd.DataFrame:
+def vision_data(survey: Survey) -> pd.DataFrame:
     """Return the share naming each vision-setter option per wave (stats.distribution, tidy)."""
-    return stats.distribution("vision_setter", root=root)
+    return stats.distribution(survey, "vision_setter")
 
 
-def vision_shift(root: Path | None = None) -> style.ChartImage:
+def vision_shift(survey: Survey) -> style.ChartImage:
     """Dot plot: who sets the CCG's vision, 2014 against 2016, with Wilson 95 % intervals."""
-    data = vision_data(root)
+    data = vision_data(survey)
     fig, ax = style.new_figure(7.5, 3.4)
     options = list(dict.fromkeys(data["label"]))
     for y, option in enumerate(reversed(options)):
@@ -370,23 +327,15 @@ def vision_shift(root: Path | None = None) -> style.ChartImage:
         + "."
         for option in options
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
-COMMUNICATION_ITEMS = {
-    "comm_secondary_care": "Hospital and other\nsecondary-care clinicians",
-    "comm_public": "Patients and\nlocal people",
-}
-
-
-def communication_data(root: Path | None = None) -> pd.DataFrame:
+def communication_data(survey: Survey) -> pd.DataFrame:
     """Return good-or-very-good shares per item and wave, with the change (Newcombe) per item."""
-    import pandas as pd
-
     frames = []
     for item in COMMUNICATION_ITEMS:
-        shares = stats.share_by_wave(item, "good|very_good", root=root).reset_index()
-        change = stats.wave_change(item, "good|very_good", root=root)
+        shares = stats.share_by_wave(survey, item, "good|very_good").reset_index()
+        change = stats.wave_change(survey, item, "good|very_good")
         shares["item"] = item
         shares["difference"] = change.difference
         shares["diff_low"] = change.low
@@ -396,9 +345,9 @@ def communication_data(root: Path | None = None) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def communication_trend(root: Path | None = None) -> style.ChartImage:
+def communication_trend(survey: Survey) -> style.ChartImage:
     """Dot plot: share rating communication good or very good, 2014 and 2016, with the change."""
-    data = communication_data(root)
+    data = communication_data(survey)
     fig, ax = style.new_figure(7.5, 3.0)
     items = list(COMMUNICATION_ITEMS)
     for y, item in enumerate(reversed(items)):
@@ -436,10 +385,7 @@ def communication_trend(root: Path | None = None) -> style.ChartImage:
         + f", a change of {data[data['item'] == item]['difference'].iloc[0]:+.0f} percentage points."
         for item in items
     )
-    return style.finish(fig, alt)
-
-
-CENTRALITY_PARTS = ("nearly_all", "significant_proportion")
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
 def _share_of(data: pd.DataFrame, wave: int, key: str) -> float | None:
@@ -447,16 +393,16 @@ def _share_of(data: pd.DataFrame, wave: int, key: str) -> float | None:
     return data[(data["wave"] == wave) & (data["key"] == key)]["share"].iloc[0]
 
 
-def centrality_data(root: Path | None = None) -> tuple[pd.DataFrame, stats.WaveChange]:
+def centrality_data(survey: Survey) -> tuple[pd.DataFrame, stats.WaveChange]:
     """Return the centrality distribution per wave and the change in the two most central options."""
-    return stats.distribution("leadership_centrality", root=root), stats.wave_change(
-        "leadership_centrality", "|".join(CENTRALITY_PARTS), root=root
+    return stats.distribution(survey, "leadership_centrality"), stats.wave_change(
+        survey, "leadership_centrality", "|".join(CENTRALITY_PARTS)
     )
 
 
-def centrality_by_wave(root: Path | None = None) -> style.ChartImage:
+def centrality_by_wave(survey: Survey) -> style.ChartImage:
     """Stacked bars of a central role for clinical leadership per wave, and the change with its interval."""
-    data, change = centrality_data(root)
+    data, change = centrality_data(survey)
     fig, (ax, ax_diff) = style.new_figure(7.5, 3.3, ncols=2, width_ratios=(2.3, 1))
     colours = {"nearly_all": style.PALETTE[0], "significant_proportion": style.PALETTE[1]}
     names = {"nearly_all": "nearly all", "significant_proportion": "a significant\nproportion:"}
@@ -479,7 +425,7 @@ def centrality_by_wave(root: Path | None = None) -> style.ChartImage:
                 color=style.text_colour_on(colours[key]),
             )
             left += share
-        total = stats.share_by_wave("leadership_centrality", "|".join(CENTRALITY_PARTS), root=root).loc[wave]
+        total = stats.share_by_wave(survey, "leadership_centrality", "|".join(CENTRALITY_PARTS)).loc[wave]
         ax.errorbar(
             total["share"],
             y + 0.38,
@@ -541,18 +487,16 @@ def centrality_by_wave(root: Path | None = None) -> style.ChartImage:
         f"{change.low:+.1f} to {change.high:+.1f}, p = {change.p_value:.2f}), "
         f"{'statistically significant' if change.significant else 'not statistically significant'}."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
 # --------------------------------------------------------------------------------------------------
 # One wave, one categorical item
 
 
-def option_shares(
-    item: str, wave: int, population: str, title: str, root: Path | None = None
-) -> style.ChartImage:
+def option_shares(survey: Survey, item: str, wave: int, population: str, title: str) -> style.ChartImage:
     """Horizontal bars: share choosing each option of a categorical item, with Wilson intervals."""
-    data = stats.distribution(item, wave=wave, population=population, root=root)
+    data = stats.distribution(survey, item, wave=wave, population=population)
     fig, ax = style.new_figure(7.5, 0.55 * len(data) + 1.5)
     ys = list(range(len(data)))[::-1]
     for y, (_, row) in zip(ys, data.iterrows(), strict=True):
@@ -574,46 +518,48 @@ def option_shares(
         ax.text(row["high"] + 1.5, y, pct(row["share"]) + note, va="center", fontsize=9, fontweight="bold")
     ax.set_yticks(ys, list(data["label"]))
     ax.set_xlim(0, 75)
-    ax.set_xlabel(f"% of {population_name(population)}")
+    ax.set_xlabel(f"% of {population_name(survey, population)}")
     ax.tick_params(axis="y", length=0)
     n = int(data["n"].iloc[0])
-    headline(fig, title, f"{wave}, {population_name(population)}, n = {n}; whiskers: 95% Wilson intervals")
+    headline(
+        fig, title, f"{wave}, {population_name(survey, population)}, n = {n}; whiskers: 95% Wilson intervals"
+    )
     alt = (
-        f"Bar chart. {title}. Among {population_name(population)} in {wave} (n = {n}): "
+        f"Bar chart. {title}. Among {population_name(survey, population)} in {wave} (n = {n}): "
         + "; ".join(
             f"{row['label']} {row['share_display'] if row['share'] is None else pct(row['share'])}"
             for _, row in data.iterrows()
         )
         + "."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
-def collaboration_builders(root: Path | None = None) -> style.ChartImage:
+def collaboration_builders(survey: Survey) -> style.ChartImage:
     """Who mainly builds collaborations with other commissioners and providers (2016)."""
-    data = stats.distribution("collaboration_builder", wave=2016, root=root).set_index("key")
+    data = stats.distribution(survey, "collaboration_builder", wave=2016).set_index("key")
     title = (
         "Managers, alone or with clinicians, build the partnerships; few name clinicians"
         if data.loc["clinicians", "share"] < 10
         else "Partnership building is shared between managers and clinicians"
     )
     return option_shares(
+        survey,
         "collaboration_builder",
         2016,
         "all",
         title,
-        root,
     )
 
 
-def primary_care_link(root: Path | None = None) -> style.ChartImage:
+def primary_care_link(survey: Survey) -> style.ChartImage:
     """Who links the CCG with other primary-care clinicians, as CCG managers see it (2016)."""
     return option_shares(
+        survey,
         "primary_care_link",
         2016,
         "managers",
         "Fewer than half of CCG managers saw GP members as the link to practices",
-        root,
     )
 
 
@@ -621,11 +567,9 @@ def primary_care_link(root: Path | None = None) -> style.ChartImage:
 # Agreement distribution and roles
 
 
-def agreement_levels(
-    item: str = "plans_exceed_change", wave: int = 2016, root: Path | None = None
-) -> style.ChartImage:
+def agreement_levels(survey: Survey, item: str = "plans_exceed_change", wave: int = 2016) -> style.ChartImage:
     """Column chart of the share at each agreement level 1-5, levels 4-5 marked as agreement."""
-    data = stats.distribution(item, wave=wave, root=root)
+    data = stats.distribution(survey, item, wave=wave)
     fig, ax = style.new_figure(7.5, 3.6)
     agree = data[data["code"] >= 4]
     for _, row in data.iterrows():
@@ -672,34 +616,22 @@ def agreement_levels(
         + "; ".join(f"level {int(r['code'])} ({r['label']}) {pct(r['share'])}" for _, r in data.iterrows())
         + f". Levels 4 and 5 together: {pct(total)}."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)
 
 
-ROLE_PANELS: tuple[tuple[str, str, str], ...] = (
-    (
-        "ccg_relative_influence",
-        "somewhat_more|much_more",
-        "rate their CCG more influential\nthan other local bodies",
-    ),
-    ("gp_influence_redesign", "agree|strongly_agree", "agree that GPs shape\nhow services are redesigned"),
-)
-
-
-def role_data(wave: int = 2016, root: Path | None = None) -> pd.DataFrame:
+def role_data(survey: Survey, wave: int = 2016) -> pd.DataFrame:
     """Return the role breakdowns behind the role chart (``stats.by_role``, disclosure-controlled)."""
-    import pandas as pd
-
     frames = []
     for item, category, _ in ROLE_PANELS:
-        frame = stats.by_role(item, category, wave, root=root).reset_index()
+        frame = stats.by_role(survey, item, category, wave).reset_index()
         frame["item"] = item
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
-def role_breakdown(wave: int = 2016, root: Path | None = None) -> style.ChartImage:
+def role_breakdown(survey: Survey, wave: int = 2016) -> style.ChartImage:
     """Two dot plots by governing-body role: CCG rated more influential, and GPs shape redesign."""
-    data = role_data(wave, root)
+    data = role_data(survey, wave)
     fig, axes = style.new_figure(7.5, 4.0, ncols=2)
     for ax, (item, _category, text) in zip(axes, ROLE_PANELS, strict=True):
         part = data[data["item"] == item].reset_index(drop=True)
@@ -743,4 +675,4 @@ def role_breakdown(wave: int = 2016, root: Path | None = None) -> style.ChartIma
         + "."
         for item, _c, text in ROLE_PANELS
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.RECONSTRUCTED)

@@ -15,13 +15,15 @@ How answers are assigned, for each item and wave:
 
 Command line (from the book root)::
 
-    python -m ccg_leadership.reconstruction --write   # regenerate the committed file (after checking it)
-    python -m ccg_leadership.reconstruction --check   # exit 1 unless the committed file is identical
+    python -m ccg_leadership.survey.reconstruction --write   # regenerate the committed file (checked)
+    python -m ccg_leadership.survey.reconstruction --check   # exit 1 unless the committed file is identical
 
-Functions: ``load_config(root=None) -> dict``, ``generate(root=None) -> str`` (the CSV text),
-``write(root=None) -> Path``, ``is_current(root=None) -> bool``, ``sample_sizes(root=None) ->
-dict[int, int]``, ``assumptions_table(root=None) -> DataFrame`` (respondents per role and wave) and
-``targets_table(root=None) -> DataFrame`` (target shares and their basis), both for the data appendix.
+Functions: ``load_config(data=None) -> dict`` (once per file version), ``generate(data=None) -> str``
+(the CSV text), ``write(data=None) -> Path``, ``is_current(data=None) -> bool``; and for the data
+appendix, plain functions of the loaded config: ``sample_sizes(config) -> dict[int, int]``,
+``assumptions_table(config, survey) -> DataFrame`` (respondents per role and wave) and
+``targets_table(config) -> DataFrame`` (target shares and their basis). ``data`` is the data folder
+(default: the book's ``data/``).
 """
 
 from __future__ import annotations
@@ -31,27 +33,33 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .paths import data_dir
+import numpy as np
+import pandas as pd
 
-if TYPE_CHECKING:
-    import numpy as np
-    import pandas as pd
+from ..datafiles import load_yaml, once_per_version
+from ..paths import data_dir
+from .data import Survey, load_survey, read_items, read_roles, responses_path
+from .findings import check_findings
 
 CONFIG = "reconstruction.yml"
 GROUPS = ("all", "managers", "others")
 
 
-def _root(root: Path | None) -> Path:
-    return Path(root) if root is not None else data_dir()
+def _folder(data: Path | None) -> Path:
+    return Path(data) if data is not None else data_dir()
 
 
-def load_config(root: Path | None = None) -> dict:
-    """Return the reconstruction assumptions (``data/reconstruction.yml``) after basic checks."""
-    from .tables import load_yaml
+def load_config(data: Path | None = None) -> dict:
+    """Return the reconstruction assumptions (``data/reconstruction.yml``) after basic checks.
 
-    path = _root(root) / CONFIG
+    Read once per version of the file; the dict is shared and must not be modified.
+    """
+    path = (_folder(data) / CONFIG).resolve()
+    return once_per_version(("reconstruction", str(path)), (path,), lambda: _read_config(path))
+
+
+def _read_config(path: Path) -> dict:
     config = load_yaml(path.read_text(encoding="utf-8"))
     if config.get("provenance") != "illustrative":
         raise ValueError(f"{path}: the reconstruction must be marked 'provenance: illustrative'")
@@ -64,36 +72,30 @@ def load_config(root: Path | None = None) -> dict:
     return config
 
 
-def sample_sizes(root: Path | None = None) -> dict[int, int]:
+def sample_sizes(config: dict) -> dict[int, int]:
     """Return the assumed number of respondents per wave."""
-    waves = load_config(root)["waves"]
+    waves = config["waves"]
     return {int(w): int(sum(spec["roles"].values())) for w, spec in sorted(waves.items())}
 
 
-def assumptions_table(root: Path | None = None) -> pd.DataFrame:
+def assumptions_table(config: dict, survey: Survey) -> pd.DataFrame:
     """Return assumed respondents per role (rows, display order) and wave (columns), with a total row."""
-    import pandas as pd
-
-    from . import survey
-
-    waves = load_config(root)["waves"]
-    labels = survey.roles(root)["label"]
+    waves = config["waves"]
+    labels = survey.roles["label"]
     table = pd.DataFrame(
         {int(w): [int(spec["roles"].get(r, 0)) for r in labels.index] for w, spec in sorted(waves.items())},
         index=list(labels),
     )
     table.loc["All respondents"] = table.sum()
-    table.index.name = "role (illustrative)"
+    table.index.name = "role (illustrative); respondents per wave"
     return table
 
 
-def targets_table(root: Path | None = None) -> pd.DataFrame:
+def targets_table(config: dict) -> pd.DataFrame:
     """Return the config's target answer shares (percent, options in codebook order) and their basis.
 
     One row per item, wave and group of respondents, indexed by item and wave.
     """
-    import pandas as pd
-
     groups = {"all": "all", "managers": "CCG managers", "others": "all but managers"}
     rows = [
         {
@@ -103,7 +105,7 @@ def targets_table(root: Path | None = None) -> pd.DataFrame:
             "target shares (%)": " / ".join(f"{s:g}" for s in t["shares"]),
             "basis": t["basis"],
         }
-        for t in load_config(root)["targets"]
+        for t in config["targets"]
     ]
     return pd.DataFrame(rows).set_index(["item", "wave"])
 
@@ -127,8 +129,6 @@ def _assign(
     shifts: dict[str, float] | None,
 ) -> np.ndarray:
     """Return option codes (0 = blank) for one group of respondents, in their given order."""
-    import numpy as np
-
     size = len(roles)
     result = np.zeros(size, dtype=int)
     blank = np.sort(rng.choice(size, int(rate * size), replace=False))
@@ -144,9 +144,6 @@ def _assign(
 
 
 def _respondents(config: dict, role_order: list[str], rng: np.random.Generator) -> pd.DataFrame:
-    import numpy as np
-    import pandas as pd
-
     frames = []
     for wave, spec in sorted(config["waves"].items()):
         unknown = set(spec["roles"]) - set(role_order)
@@ -159,18 +156,18 @@ def _respondents(config: dict, role_order: list[str], rng: np.random.Generator) 
     return pd.concat(frames, ignore_index=True)
 
 
-def generate(root: Path | None = None) -> str:
-    """Return the CSV text of the reconstructed respondent file (deterministic for a given config)."""
-    import numpy as np
+def generate(data: Path | None = None) -> str:
+    """Return the CSV text of the reconstructed respondent file (deterministic for a given config).
 
-    from . import survey
-
-    root = _root(root)
-    config = load_config(root)
+    Reads the config, the codebook and the roles (not the respondent file it replaces).
+    """
+    folder = _folder(data)
+    config = load_config(folder)
     rng = np.random.default_rng(int(config["seed"]))
-    item_table = survey.items(root)
-    frame = _respondents(config, list(survey.roles(root).index), rng)
-    managers = set(survey.role_group_members("manager", root))
+    item_table = read_items(folder)
+    roles = read_roles(folder)
+    frame = _respondents(config, list(roles.index), rng)
+    managers = {r for r, g in roles["group"].items() if g == "manager"}
     rate = float(config["item_nonresponse"]["rate"])
     targets = {(t["item"], int(t["wave"]), t["group"]): t for t in config["targets"]}
     shifts = config.get("role_shifts", {})
@@ -199,39 +196,33 @@ def generate(root: Path | None = None) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
-def _verify(text: str, root: Path) -> None:
+def _verify(text: str, data: Path) -> None:
     """Raise ValueError unless ``text`` passes the schema and reproduces every published finding."""
-    from .findings import check_findings
-
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "data"
         for folder in ("survey", "schema", "published"):
-            shutil.copytree(root / folder, copy / folder)
+            shutil.copytree(data / folder, copy / folder)
         (copy / "survey" / "responses.csv").write_text(text, encoding="utf-8")
-        results = check_findings(copy)
+        results = check_findings(load_survey(copy))
     failed = results[~results["passed"]]
     if len(failed):
         raise ValueError(f"reconstruction misses findings {', '.join(failed.index)}:\n{failed.to_string()}")
 
 
-def write(root: Path | None = None) -> Path:
+def write(data: Path | None = None) -> Path:
     """Generate, verify against the published findings, and write ``data/survey/responses.csv``."""
-    from .survey import responses_path
-
-    root = _root(root)
-    text = generate(root)
-    _verify(text, root)
-    path = responses_path(root)
+    folder = _folder(data)
+    text = generate(folder)
+    _verify(text, folder)
+    path = responses_path(folder)
     path.write_text(text, encoding="utf-8", newline="")
     return path
 
 
-def is_current(root: Path | None = None) -> bool:
+def is_current(data: Path | None = None) -> bool:
     """Return True when the committed respondent file is byte-identical to a fresh generation."""
-    from .survey import responses_path
-
-    path = responses_path(_root(root))
-    return path.is_file() and path.read_bytes() == generate(root).encode("utf-8")
+    path = responses_path(_folder(data))
+    return path.is_file() and path.read_bytes() == generate(data).encode("utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

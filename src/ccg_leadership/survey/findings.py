@@ -1,6 +1,6 @@
 """Check every published survey finding against the respondent data.
 
-``check_findings(root=None) -> DataFrame`` returns one row per row of ``data/published/findings.csv``
+``check_findings(survey) -> DataFrame`` returns one row per row of ``data/published/findings.csv``
 (indexed by id) with: fact, theme, item, wave, wave_note, check, published (text), value, rounding,
 computed (the package's number: a share, a change or a difference, percent), computed_rounded (at the
 published rounding, where there is one), detail (the numbers behind a directional check) and passed.
@@ -21,50 +21,48 @@ The checks (column ``check`` of the findings file):
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+import pandas as pd
 
+from ..rounding import round_half_up
 from . import stats
-
-if TYPE_CHECKING:
-    import pandas as pd
+from .data import Survey
 
 
-def _share(row, wave: str, category: str, root, population: str | None = None) -> float:
-    counts = stats.answer_counts(row["item"], int(wave), population or row["population"], root)
+def _share(survey: Survey, row: pd.Series, wave: str, category: str, population: str | None = None) -> float:
+    counts = stats.answer_counts(survey, row["item"], int(wave), population or row["population"])
     wanted = set(stats.codes(category))
     return 100 * sum(c for code, c in counts.items() if code in wanted) / sum(counts.values())
 
 
-def _evaluate(row, root) -> tuple[float, bool, str]:
+def _evaluate(survey: Survey, row: pd.Series) -> tuple[float, bool, str]:
     """Return (computed value, passed, detail) for one findings row."""
     check, wave, category, versus = row["check"], row["wave"], row["category"], row["versus"]
     if check in {"share", "about", "majority"}:
-        share = _share(row, wave, category, root)
+        share = _share(survey, row, wave, category)
         if check == "share":
-            return share, stats.round_half_up(share, int(row["rounding"])) == float(row["value"]), ""
+            return share, round_half_up(share, int(row["rounding"])) == float(row["value"]), ""
         if check == "about":
             return share, abs(share - float(row["value"])) <= float(row["tolerance"]), ""
         return share, share > 50, ""
     if check in {"greater", "balanced"}:
-        first, second = _share(row, wave, category, root), _share(row, wave, versus, root)
+        first, second = _share(survey, row, wave, category), _share(survey, row, wave, versus)
         detail = f"{category}: {first:.1f}% vs {versus}: {second:.1f}%"
         if check == "greater":
             return first - second, first > second, detail
         return first - second, abs(first - second) <= float(row["tolerance"]), detail
     if check in {"change", "increase", "decrease_not_significant"}:
         start, end = (int(y) for y in wave.split("-"))
-        change = stats.wave_change(row["item"], category, row["population"], start, end, root)
+        change = stats.wave_change(survey, row["item"], category, row["population"], start, end)
         detail = f"{change.share_first:.1f}% -> {change.share_second:.1f}%, p = {change.p_value:.3f}"
         if check == "change":
-            rounded = stats.round_half_up(change.difference, int(row["rounding"]))
+            rounded = round_half_up(change.difference, int(row["rounding"]))
             return change.difference, rounded == float(row["value"]), detail
         if check == "increase":
             return change.difference, change.difference > 0, detail
         passed = change.difference < 0 and change.p_value >= stats.ALPHA
         return change.difference, passed, detail
     if check in {"roles_highest", "roles_lowest"}:
-        shares = stats.role_shares(row["item"], category, int(wave), root)
+        shares = stats.role_shares(survey, row["item"], category, int(wave))
         named = row["population"].split("|")
         inside = [shares[r] for r in named]
         outside = [v for r, v in shares.items() if r not in named]
@@ -75,16 +73,11 @@ def _evaluate(row, root) -> tuple[float, bool, str]:
     raise ValueError(f"finding {row.name}: unknown check {check!r}")
 
 
-def check_findings(root: Path | None = None) -> pd.DataFrame:
+def check_findings(survey: Survey) -> pd.DataFrame:
     """Compare every published finding with the value computed from the respondent data."""
-    import pandas as pd
-
-    from . import survey
-
-    findings = survey.load_findings(root)
     rows = []
-    for ident, row in findings.iterrows():
-        computed, passed, detail = _evaluate(row, root)
+    for ident, row in survey.findings.iterrows():
+        computed, passed, detail = _evaluate(survey, row)
         rounding = row["rounding"]
         has_rounding = rounding is not None and not pd.isna(rounding)
         rows.append(
@@ -100,7 +93,7 @@ def check_findings(root: Path | None = None) -> pd.DataFrame:
                 "value": None if pd.isna(row["value"]) else float(row["value"]),
                 "rounding": int(rounding) if has_rounding else None,
                 "computed": float(computed),
-                "computed_rounded": stats.round_half_up(computed, int(rounding)) if has_rounding else None,
+                "computed_rounded": round_half_up(computed, int(rounding)) if has_rounding else None,
                 "detail": detail,
                 "passed": bool(passed),
             }

@@ -18,13 +18,10 @@ The rule (stated in the statistical-methods appendix):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    import numpy as np
-    import pandas as pd
+import numpy as np
+import pandas as pd
 
 MIN_BASE = 10
 LOW_COUNT_MIN = 1
@@ -51,8 +48,6 @@ def suppression_reasons(counts: pd.DataFrame, *, row_totals: bool, column_totals
     ``row_totals``/``column_totals`` say whether totals along rows/columns are published next to the
     table (and so could be used to recover a lone suppressed cell).
     """
-    import pandas as pd
-
     values = counts.to_numpy(copy=True)
     status = suppression_status(values, row_totals=row_totals, column_totals=column_totals)
     return pd.DataFrame(status, index=counts.index, columns=counts.columns, dtype=object)
@@ -62,8 +57,6 @@ def suppression_status(
     values: Sequence[Sequence[int]], *, row_totals: bool, column_totals: bool
 ) -> np.ndarray:
     """:func:`suppression_reasons` for a plain grid of counts (rows x columns): an object array of reasons."""
-    import numpy as np
-
     values = np.asarray(values)
     if values.size == 0:  # no lines at all
         values = values.reshape(len(values), 0)

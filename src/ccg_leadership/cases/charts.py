@@ -6,13 +6,13 @@ so colour is never the only cue.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import pandas as pd
+from matplotlib.colors import to_rgb
+from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
 
-from . import style
-from .cases import DRIVER_SHORT, DRIVERS, MATRIX_DIMENSIONS, ORIGINS, SECTORS, CaseRecords, comparison_matrix
-
-if TYPE_CHECKING:
-    import pandas as pd
+from .. import style
+from .records import DRIVER_SHORT, DRIVERS, ORIGINS, SECTORS, CaseRecords
+from .tables import MATRIX_DIMENSIONS, comparison_matrix
 
 DRIVER_STYLE: dict[str, tuple[str, str]] = {
     "ccg_clinical_leads": (style.PALETTE[0], "solid"),
@@ -33,8 +33,6 @@ _CCG_BOX = (3.3, 2.3, 3.4, 1.8)
 
 def case_positions(records: CaseRecords) -> pd.DataFrame:
     """Return where each case is drawn: case, origin, driver, x, y (cases of one origin share its zone)."""
-    import pandas as pd
-
     rows = []
     for origin in ORIGINS:
         group = records.values[records.values["origin"] == origin]
@@ -55,8 +53,6 @@ def case_positions(records: CaseRecords) -> pd.DataFrame:
 
 def origins_figure(records: CaseRecords) -> style.ChartImage:
     """Draw the CCG with zones above, below and around it, and each case in the zone where it arose."""
-    from matplotlib.patches import FancyBboxPatch, Patch
-
     positions = case_positions(records)
     fig, ax = style.new_figure(7.5, 5.2)
     ax.set_xlim(0, 10)
@@ -143,13 +139,11 @@ def origins_figure(records: CaseRecords) -> style.ChartImage:
         )
         + " Placement of the cases is illustrative; the three places are the study's finding."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.PLACEHOLDER_CASES)
 
 
 def _tint(colour: str, amount: float) -> tuple[float, float, float]:
     """Mix ``colour`` with white (amount 0 = white, 1 = the colour)."""
-    from matplotlib.colors import to_rgb
-
     return tuple(1 - amount * (1 - c) for c in to_rgb(colour))
 
 
@@ -168,8 +162,6 @@ def matrix_colours(matrix: pd.DataFrame) -> dict[tuple[str, str], tuple[float, f
 
 def matrix_figure(records: CaseRecords) -> style.ChartImage:
     """Draw the cases x dimensions matrix as coloured cells with the category printed in each cell."""
-    from matplotlib.patches import Rectangle
-
     matrix = comparison_matrix(records)
     colours = matrix_colours(matrix)
     n_rows, n_cols = matrix.shape
@@ -214,4 +206,4 @@ def matrix_figure(records: CaseRecords) -> style.ChartImage:
         )
         + " All values illustrative."
     )
-    return style.finish(fig, alt)
+    return style.finish(fig, alt, style.PLACEHOLDER_CASES)
