@@ -16,9 +16,10 @@ import datetime
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sphinx.application import Sphinx
-from sphinx.errors import ConfigError
+if TYPE_CHECKING:  # (Sphinx is not imported at run time: the build entry point uses this module early)
+    from sphinx.application import Sphinx
 
 RELEASE_DATE = re.compile(r'^date-released:\s*"?(\d{4})-(\d{2})-(\d{2})"?\s*$', flags=re.M)
 
@@ -28,7 +29,7 @@ def edition_epoch(book: Path) -> int:
     citation = book / "CITATION.cff"
     match = RELEASE_DATE.search(citation.read_text(encoding="utf-8"))
     if not match:
-        raise ConfigError(f"{citation}: no date-released: YYYY-MM-DD line")
+        raise ValueError(f"{citation}: no date-released: YYYY-MM-DD line")
     day = datetime.datetime(*map(int, match.groups()), tzinfo=datetime.UTC)
     return int(day.timestamp())
 

@@ -31,7 +31,6 @@ from pathlib import Path
 
 from . import book_environment
 from .inputs import is_input_part
-from .warm_kernels import pool
 
 BUILD = Path("_build")
 EXECUTION_CACHE = BUILD / ".jupyter_cache"  # jupyter-book's default nb_execution_cache_path
@@ -122,8 +121,12 @@ def jupyter_book_build(book: Path, *, fresh: bool) -> int:
 
 def warm_kernels(book: Path) -> contextlib.AbstractContextManager[object]:
     """The warm kernels for a cold build (every notebook will execute); otherwise nothing."""
-    cold = not (book / EXECUTION_CACHE).is_dir()
-    return pool.WarmKernels() if cold and pool.enabled() else contextlib.nullcontext()
+    from .warm_kernels import pool  # (imports jupyter_client: not needed by a no-change rebuild)
+
+    if (book / EXECUTION_CACHE).is_dir() or not pool.enabled():
+        return contextlib.nullcontext()
+    print("warm kernels: started (cold build: every notebook will execute)")
+    return pool.WarmKernels()
 
 
 def main(argv: list[str] | None = None) -> int:
