@@ -1,6 +1,6 @@
 """Build the book strictly into <book>/_build/html: ``jupyter-book build <book> -W -n --keep-going``, faster.
 
-Usage: python -m ccg_book.build [--book PATH] [--all] [--force]   (``scripts/build.sh`` runs this)
+Usage: python -m ccg_book.build [--book PATH] [--all] [--force] [--jobs N]   (``scripts/build.sh`` runs it)
 
 The build itself is jupyter-book's own command, run in this process, so it makes exactly the site a
 stock ``jupyter-book build . -W -n --keep-going`` makes; everything that decides what the site holds
@@ -12,9 +12,13 @@ extension :mod:`ccg_book`. This entry point only adds speed:
   still there, Sphinx is not started. The stamp is removed before a build starts and written only
   after it succeeded, so an interrupted or failed build is never taken for a finished one.
   ``--force`` or ``--all`` always build.
-- **Warm kernels.** When nothing has been executed yet (a cold build), the chapters' kernels are forks
-  of a template that has imported their libraries once (:mod:`ccg_book.warm_kernels`, a jupyter_client
-  kernel provisioner). ``CCG_WARM_KERNELS=off`` uses ordinary kernels; the site is the same.
+- **Parallel execution.** Sphinx reads this book serially, so the notebooks the build will execute
+  are executed first, on ``--jobs`` processes (default: the CPUs this process may use), into
+  jupyter-cache, where myst-nb then finds them (:mod:`ccg_book.parallel_execution`).
+- **Warm kernels.** On a cold build, or when at least :data:`WARM_FROM` notebooks will execute, the
+  kernels are forks of a template that has imported the chapters' libraries once
+  (:mod:`ccg_book.warm_kernels`, a jupyter_client kernel provisioner). ``CCG_WARM_KERNELS=off`` uses
+  ordinary kernels; the site is the same.
 
 The last line printed names the notebooks this build executed (from jupyter-cache's records).
 """
@@ -37,6 +41,7 @@ EXECUTION_CACHE = BUILD / ".jupyter_cache"  # jupyter-book's default nb_executio
 STAMP = BUILD / ".ccg_build" / "last-successful-build"
 OUTPUTS = (BUILD / "html" / "index.html", BUILD / ".doctrees" / "environment.pickle")
 BUILD_VARIABLES = ("PYTHONPATH", "PYTHONHASHSEED", "SOURCE_DATE_EPOCH", "JUPYTER_PATH")
+WARM_FROM = 3  # notebooks to execute from which the template's imports (a few seconds) pay off
 
 
 def build_variables() -> dict[str, str]:
@@ -119,14 +124,33 @@ def jupyter_book_build(book: Path, *, fresh: bool) -> int:
     return 0
 
 
-def warm_kernels(book: Path) -> contextlib.AbstractContextManager[object]:
-    """The warm kernels for a cold build (every notebook will execute); otherwise nothing."""
-    from .warm_kernels import pool  # (imports jupyter_client: not needed by a no-change rebuild)
+def default_jobs() -> int:
+    """The number of CPUs this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
-    if (book / EXECUTION_CACHE).is_dir() or not pool.enabled():
-        return contextlib.nullcontext()
-    print("warm kernels: started (cold build: every notebook will execute)")
-    return pool.WarmKernels()
+
+def run_build(book: Path, *, fresh: bool, jobs: int) -> int:
+    """Execute what will execute in parallel (with warm kernels when they pay), then build; the status."""
+    from . import parallel_execution  # (imports myst-nb, jupyter-cache: not needed by a no-change rebuild)
+    from .warm_kernels import pool
+
+    with contextlib.ExitStack() as stack:
+        cold = not (book / EXECUTION_CACHE).is_dir()
+        if cold and pool.enabled():  # started first: the template imports while the rest prepares
+            stack.enter_context(pool.WarmKernels())
+            print("warm kernels: started (cold build: every notebook will execute)")
+        missing = parallel_execution.notebooks_to_execute(book) if jobs > 1 else []
+        if not cold and len(missing) >= WARM_FROM and pool.enabled():
+            stack.enter_context(pool.WarmKernels())
+            print(f"warm kernels: started ({len(missing)} notebooks will execute)")
+        if len(missing) >= 2:  # (a single notebook gains nothing from a process of its own)
+            print(f"executing {len(missing)} notebooks on {min(jobs, len(missing))} processes")
+            for path, seconds in parallel_execution.execute_in_parallel(book, missing, jobs):
+                print(f"{path}: Executed notebook in {seconds:.2f} seconds (before reading) [ccg_book]")
+        status = jupyter_book_build(book, fresh=fresh)
+    if status == 0:
+        parallel_execution.remember_cached(book)
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--book", type=Path, default=Path.cwd(), help="the book's folder (default: here)")
     parser.add_argument("--all", action="store_true", help="re-read and re-write every page")
     parser.add_argument("--force", action="store_true", help="build even if no input changed")
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=default_jobs(), help="processes executing notebooks"
+    )
     args = parser.parse_args(argv)
     book = args.book.resolve()
     book_environment.prepare(book)  # what the extension sets, set before the signature is taken
@@ -149,8 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     (book / STAMP).unlink(missing_ok=True)
     before = cache_records(book)
-    with warm_kernels(book):
-        status = jupyter_book_build(book, fresh=args.all)
+    status = run_build(book, fresh=args.all, jobs=args.jobs)
     if status != 0:
         print(f"build FAILED (status {status})", file=sys.stderr)
         return status

@@ -116,14 +116,19 @@ def conservative_files(root: Path) -> list[str]:
     return sorted(found)
 
 
-def records_dir(app: Sphinx) -> Path:
-    """Return the folder holding one dependency record per executed chapter."""
-    return Path(app.doctreedir).parent / STATE_DIR / "records"
+def build_dir(app: Sphinx) -> Path:
+    """The build folder (``_build``): the parent of the doctrees."""
+    return Path(app.doctreedir).parent
 
 
-def load_record(app: Sphinx, docname: str) -> dict[str, Any] | None:
+def records_dir(build: Path) -> Path:
+    """Return the folder (under the build folder) holding one dependency record per executed chapter."""
+    return build / STATE_DIR / "records"
+
+
+def load_record(build: Path, docname: str) -> dict[str, Any] | None:
     """Return the dependency record written by the chapter's last execution, or None."""
-    path = records_dir(app) / f"{docname}.json"
+    path = records_dir(build) / f"{docname}.json"
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
@@ -212,16 +217,21 @@ def _is_notebook(text: str) -> bool:
 
 
 def on_builder_inited(app: Sphinx) -> None:
-    """Write the kernels' IPython profile (start-up file, config) and point kernels started here at it."""
-    state = Path(app.doctreedir).parent / STATE_DIR
+    """Prepare the kernels this build starts (see :func:`prepare_kernels`)."""
+    prepare_kernels(Path(app.srcdir), build_dir(app))
+
+
+def prepare_kernels(book: Path, build: Path) -> None:
+    """Write the kernels' IPython profile (start-up file, config) and point kernels started now at it."""
+    state = build / STATE_DIR
     profile = state / "ipython" / "profile_default"
     (profile / "startup").mkdir(parents=True, exist_ok=True)
     _write_if_changed(profile / "startup" / "00-ccg-dependency-audit.py", KERNEL_STARTUP)
     _write_if_changed(profile / "ipython_kernel_config.py", KERNEL_CONFIG)
-    records_dir(app).mkdir(parents=True, exist_ok=True)
+    records_dir(build).mkdir(parents=True, exist_ok=True)
     os.environ["IPYTHONDIR"] = str(state / "ipython")
-    os.environ[ROOT_VAR] = str(Path(app.srcdir).resolve())
-    os.environ[RECORDS_VAR] = str(records_dir(app).resolve())
+    os.environ[ROOT_VAR] = str(book.resolve())
+    os.environ[RECORDS_VAR] = str(records_dir(build).resolve())
     os.environ[SKIP_VAR] = os.pathsep.join(sorted(NOT_INPUTS))
 
 
@@ -232,12 +242,12 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if not has_code_cells(source[0]):
         source[0] = _turn_execution_off(source[0])
         return
-    value = chapter_fingerprint(Path(app.srcdir), load_record(app, docname), source[0])
+    value = chapter_fingerprint(Path(app.srcdir), load_record(build_dir(app), docname), source[0])
     _fingerprints(app.env)[docname] = value
     source[0] = source[0].rstrip("\n") + fingerprint_cell(docname, value)
 
 
-def prepared_source(app: Sphinx, docname: str, text: str) -> str | None:
+def prepared_source(book: Path, build: Path, docname: str, text: str) -> str | None:
     """Return the text the notebook parser will see for a MyST notebook with code cells, else None.
 
     The same transformation as :func:`on_source_read` (without recording anything), so that whether
@@ -245,7 +255,7 @@ def prepared_source(app: Sphinx, docname: str, text: str) -> str | None:
     """
     if not _is_notebook(text) or not has_code_cells(text):
         return None
-    value = chapter_fingerprint(Path(app.srcdir), load_record(app, docname), text)
+    value = chapter_fingerprint(book, load_record(build, docname), text)
     return text.rstrip("\n") + fingerprint_cell(docname, value)
 
 
@@ -271,7 +281,7 @@ def on_env_get_outdated(
             continue
         source = Path(env.doc2path(docname))
         text = source.read_text(encoding="utf-8") if source.is_file() else ""
-        if chapter_fingerprint(root, load_record(app, docname), text) != value:
+        if chapter_fingerprint(root, load_record(build_dir(app), docname), text) != value:
             stale.append(docname)
     if stale:
         logger.info("[ccg-dependencies] re-reading %d chapter(s) whose inputs changed: %s", len(stale), stale)
@@ -283,7 +293,8 @@ def build_code_digest() -> str:
 
     The set is the ``ccg_book`` and ``ccg_leadership`` modules loaded when the extension was set up
     (its module-level imports, e.g. ``style`` for alt text), fixed for the whole build. Modules imported
-    lazily later, such as the case-page generator (which keeps its own fingerprint of its inputs), are not in it:
+    lazily later, such as the case-page generator (which keeps its own fingerprint of its inputs), are
+    not in it:
     otherwise the digest would depend on whether the generator happened to run in this build.
     """
     entries = [(name, file_hash(Path(path))) for name, path in sorted(_SPHINX_CODE.items())]
