@@ -270,8 +270,22 @@ def test_sphinx_code_digest_ignores_modules_imported_later(monkeypatch: pytest.M
     import ccg_book.extension  # noqa: F401 - what Sphinx loads when it sets the extension up
 
     dependencies.snapshot_sphinx_code()
-    assert "ccg_book.alt_text" in dependencies._SPHINX_CODE
+    assert "ccg_leadership.style" in dependencies._SPHINX_CODE  # imported by ccg_book.alt_text
     before = dependencies.build_code_digest()
     import ccg_leadership.case_pages  # noqa: F401 - what the generator imports when it runs
 
+    assert dependencies.build_code_digest() == before
+
+
+def test_sphinx_code_digest_does_not_depend_on_what_the_entry_point_imported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The entry point imports more of ccg_book than a stock build: the digest must not see that."""
+    monkeypatch.setattr(dependencies, "_SPHINX_CODE", {})
+    monkeypatch.delitem(sys.modules, "ccg_book.parallel_execution", raising=False)
+    dependencies.snapshot_sphinx_code()
+    before = dependencies.build_code_digest()
+    import ccg_book.parallel_execution  # noqa: F401 - what the entry point imports before Sphinx starts
+
+    dependencies.snapshot_sphinx_code()
     assert dependencies.build_code_digest() == before

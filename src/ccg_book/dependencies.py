@@ -38,6 +38,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -289,29 +290,29 @@ def on_env_get_outdated(
 
 
 def build_code_digest() -> str:
-    """Return a hash of the package modules that shape pages inside Sphinx (this extension and its imports).
+    """Return a hash of the book's code that shapes pages inside Sphinx.
 
-    The set is the ``ccg_book`` and ``ccg_leadership`` modules loaded when the extension was set up
-    (its module-level imports, e.g. ``style`` for alt text), fixed for the whole build. Modules imported
-    lazily later, such as the case-page generator (which keeps its own fingerprint of its inputs), are
-    not in it:
-    otherwise the digest would depend on whether the generator happened to run in this build.
+    That is every module of ``ccg_book`` (a fixed set of files, whichever of them a process has
+    imported: the build entry point imports more of them than a stock ``jupyter-book build`` does), and
+    the ``ccg_leadership`` modules loaded when the extension was set up (its module-level imports,
+    e.g. ``style`` for alt text). Library modules imported lazily later, such as the case-page
+    generator (which keeps its own fingerprint of its inputs), are not in it: otherwise the digest
+    would depend on whether the generator happened to run in this build.
     """
-    entries = [(name, file_hash(Path(path))) for name, path in sorted(_SPHINX_CODE.items())]
+    tooling = Path(__file__).resolve().parent
+    entries = [(f"ccg_book/{p.relative_to(tooling).as_posix()}", file_hash(p)) for p in tooling.rglob("*.py")]
+    entries += [(name, file_hash(Path(path))) for name, path in sorted(_SPHINX_CODE.items())]
     return _digest("sphinx-code", entries)
 
 
 _SPHINX_CODE: dict[str, str] = {}
-PACKAGES = ("ccg_book", "ccg_leadership")
 
 
 def snapshot_sphinx_code() -> None:
-    """Remember which of the book's modules are loaded now (called from the extension's setup)."""
-    import sys
-
+    """Remember which library modules are loaded now (called from the extension's setup)."""
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
-        if name.partition(".")[0] in PACKAGES and isinstance(path, str):
+        if name.partition(".")[0] == "ccg_leadership" and isinstance(path, str):
             _SPHINX_CODE.setdefault(name, path)
 
 
