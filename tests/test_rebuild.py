@@ -120,6 +120,9 @@ def probe_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     }
     assert shown(book, "probe-value") == ["41"]
     assert "warm kernels: started (cold build" in log  # every notebook executes: kernels are warm forks
+    # executed on two processes before Sphinx read them; myst-nb then found every one in the cache
+    assert re.search(r"executing 4 notebooks on [2-4] processes", log)
+    assert "Executing notebook using" not in log
     return book
 
 
@@ -146,7 +149,7 @@ def test_stock_jupyter_book_follows_a_data_edit_exactly(probe_book: Path) -> Non
     (probe_book / "data" / "probe" / "value.csv").write_text("value\n63\n", encoding="utf-8")
     status, executed, log = build(probe_book, stock=True)
     assert status == 0, log[-4000:]
-    assert executed == {"chapters/probe-value"}
+    assert executed == {"chapters/probe-value"} and "Executing notebook using" in log  # by myst-nb
     assert shown(probe_book, "probe-value") == ["63"]
     status, executed, log = build(probe_book, stock=True)
     assert status == 0 and executed == set(), log[-4000:]

@@ -47,7 +47,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from .inputs import NOT_INPUTS
+from .inputs import NOT_INPUTS, is_input_part
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def conservative_files(root: Path) -> list[str]:
     for tree in CONSERVATIVE_TREES:
         for path in (root / tree).rglob("*"):
             rel = path.relative_to(root)
-            if path.is_file() and not NOT_INPUTS & set(rel.parts) and path.suffix != ".pyc":
+            if path.is_file() and all(map(is_input_part, rel.parts)):
                 found.append(rel.as_posix())
     return sorted(found)
 
@@ -177,7 +177,7 @@ def declared_digest(root: Path, paths: Iterable[str]) -> str:
         if target.is_dir():
             for path in sorted(target.rglob("*")):
                 inner = path.relative_to(root)
-                if path.is_file() and not NOT_INPUTS & set(inner.parts):
+                if path.is_file() and all(map(is_input_part, inner.parts)):
                     entries.append((inner.as_posix(), file_hash(path)))
         else:
             entries.append((rel, file_hash(target)))
