@@ -1,19 +1,21 @@
 """Measure how long the book takes to build, cold and after typical author edits.
 
-Usage: .venv/bin/python benchmarks/build_times.py [--repeat 3] [--jobs N] [--write]
+Usage: .venv/bin/python benchmarks/build_times.py [--repeat 3] [--write]
 
-In a temporary copy of the book (never the working tree) it times, with the project's strict build
-driver (``scripts/build_book.py``):
+In two temporary copies of the book (never the working tree) it times, with the project's build entry
+point (``python -m ccg_book.build``, what ``scripts/build.sh`` runs) in one copy and, in the same run,
+with the stock ``jupyter-book build . -W -n --keep-going`` in the other copy, after the same edits:
 
 - cold build (no ``_build/``), no-change rebuild (and the same with Sphinx forced to run),
 - prose-only edit of one chapter, code-cell edit of one chapter,
 - edit of one data file, edit of one helper-package module,
 
-each as the median wall time of ``--repeat`` runs, with the number of notebooks the build executed
-(read from myst-nb's log and cross-checked with the driver's count from jupyter-cache) and the load
-average before each run. It also times a kernel start and the first imports a chapter makes, and
-checks that repeated cold builds give identical HTML. ``--write`` saves the results to
-``benchmarks/build_times.json`` (glued into Appendix C). Edits are real changes to the copy (a
+each as the median wall time of ``--repeat`` runs and the ratio project / stock of the medians, with
+the number of notebooks each build executed (read from myst-nb's log; for the project, cross-checked
+with the entry point's count from jupyter-cache) and the load average before each run. It also times
+the cold build with ordinary kernels, a kernel start and the first imports a chapter makes, and checks
+that repeated cold builds (both kinds) give identical HTML. ``--write`` saves the results to
+``benchmarks/build_times.json`` (shown in the README). Edits are real changes to the copy (a
 sentence, a code comment, a CSV text field, a module comment), different in every repetition.
 """
 
@@ -34,33 +36,35 @@ import tempfile
 import time
 from pathlib import Path
 
+from jupyter_client.manager import start_new_kernel
+
+from ccg_book.inputs import copy_ignore
+from ccg_book.warm_kernels.pool import WarmKernels
+
 REPO = Path(__file__).resolve().parents[1]
-DRIVER = REPO / "scripts" / "build_book.py"
 RESULTS = REPO / "benchmarks" / "build_times.json"
-IGNORE = shutil.ignore_patterns(
-    ".venv", "_build", ".git", "node_modules", ".pytest_cache", ".ruff_cache", "__pycache__", "*.egg-info"
-)
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 # Files that legitimately differ between two builds: the execution-status table shows when and how
 # long each notebook ran, and the search index holds the words of that table.
 VOLATILE = {"chapters/appendix-d-execution-status.html", "searchindex.js"}
 # ipywidgets gives every widget model a random 32-hex id; ids are masked before pages are compared.
 WIDGET_ID = re.compile(rb"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
-# The issue's targets for a 2-core machine: (wall seconds, notebooks executed); None = no target.
+# Issue 12's goals: (largest ratio project / stock, notebooks executed); None = no goal.
 TARGETS = {
-    "cold build": (20.0, None),
-    "no-change rebuild": (2.0, 0),
-    "prose edit, one chapter": (3.0, 0),
+    "cold build": (0.6, None),
+    "no-change rebuild": (0.15, 0),
+    "prose edit, one chapter": (0.8, 0),
     "code-cell edit, one chapter": (None, 1),
 }
 EXECUTED = re.compile(r"^(\S+\.md): Executed notebook in", re.MULTILINE)
 DRIVER_COUNT = re.compile(r"^executed notebooks: (\d+)", re.MULTILINE)
-POOL_STARTED = "[kernel-pool] started"
-ORDINARY = {"CCG_KERNEL_POOL": "off"}  # the same build with ordinary kernels, for comparison
+POOL_STARTED = "warm kernels: started"
+ORDINARY = {"CCG_WARM_KERNELS": "off"}  # the same build with ordinary kernels, for comparison
 
 
 def copy_book(target: Path, source: Path = REPO) -> Path:
     """Copy the book's sources into ``target`` (widget assets are taken from the repository's npm folder)."""
-    shutil.copytree(source, target, ignore=IGNORE)
+    shutil.copytree(source, target, ignore=copy_ignore())
     return target
 
 
@@ -72,15 +76,20 @@ def build_env() -> dict[str, str]:
     return env
 
 
-def run_build(book: Path, jobs: int, *extra: str, env: dict[str, str] | None = None) -> dict:
-    """Build ``book`` once; return wall seconds, notebooks executed, whether the kernel pool ran, load."""
+def run_build(book: Path, *extra: str, env: dict[str, str] | None = None, stock: bool = False) -> dict:
+    """Build ``book`` once (entry point, or stock jupyter-book): seconds, executed, warm kernels, load."""
     load = os.getloadavg()[0]
+    if stock:
+        command = [str(JUPYTER_BOOK), "build", ".", "-W", "-n", "--keep-going"]
+    else:
+        command = [sys.executable, "-m", "ccg_book.build", "--book", str(book), *extra]
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, str(DRIVER), "--book", str(book), "--jobs", str(jobs), *extra],
+        command,
+        cwd=book,
         capture_output=True,
         text=True,
-        env={**build_env(), **(env or {})},
+        env={**build_env(), "PYTHONPATH": str(book / "src"), **(env or {})},
         check=False,
     )
     seconds = time.perf_counter() - start
@@ -88,7 +97,7 @@ def run_build(book: Path, jobs: int, *extra: str, env: dict[str, str] | None = N
         sys.exit(f"build failed (rc={result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     executed = sorted({os.path.relpath(p, book) for p in EXECUTED.findall(result.stdout)})
     driver = DRIVER_COUNT.search(result.stdout)
-    if driver is None or int(driver.group(1)) != len(executed):
+    if not stock and (driver is None or int(driver.group(1)) != len(executed)):
         sys.exit(f"executed-notebook counts disagree: log {executed}, driver {driver and driver.group(0)}")
     pooled = POOL_STARTED in result.stdout
     return {"seconds": seconds, "executed": executed, "pooled": pooled, "load": load}
@@ -142,12 +151,8 @@ def html_digests(book: Path) -> dict[str, str]:
 
 
 def kernel_startup(book: Path, repeat: int, pooled: bool) -> dict:
-    """Median seconds to start a kernel (ordinary, or forked from the kernel pool's warm template),
+    """Median seconds to start a kernel (ordinary, or forked from the warm template),
     then to run a chapter's first imports, then to load data."""
-    from jupyter_client.manager import start_new_kernel
-
-    sys.path.insert(0, str(book / "src"))
-    from ccg_leadership.kernel_pool import KernelPool
 
     env = {**build_env(), "PYTHONPATH": str(book / "src"), "CCG_BOOK_ROOT": str(book)}
     steps = {
@@ -157,7 +162,7 @@ def kernel_startup(book: Path, repeat: int, pooled: bool) -> dict:
         "first_data_load": "study.load_phases()",
     }
     timings: dict[str, list[float]] = {"kernel_start": [], **{k: [] for k in steps}}
-    pool = KernelPool()
+    pool = WarmKernels()
     if pooled:
         pool.start()
     try:
@@ -186,25 +191,11 @@ def kernel_startup(book: Path, repeat: int, pooled: bool) -> dict:
     return {name: statistics.median(values) for name, values in timings.items()}
 
 
-def summarise(runs: list[dict]) -> dict:
-    """Return the median time, the notebooks executed (all runs must agree) and the loads."""
-    executed = {tuple(r["executed"]) for r in runs}
-    return {
-        "median_seconds": round(statistics.median(r["seconds"] for r in runs), 2),
-        "runs_seconds": [round(r["seconds"], 2) for r in runs],
-        "executed": len(runs[-1]["executed"]) if len(executed) == 1 else None,
-        "executed_notebooks": list(runs[-1]["executed"]),
-        "kernel_pool": sorted({r["pooled"] for r in runs}) == [True],
-        "load_before": [round(r["load"], 2) for r in runs],
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per scenario (median reported)")
-    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="build processes")
     parser.add_argument("--prose-chapter", default="chapters/02-design-and-methods.md")
     parser.add_argument("--code-chapter", default="chapters/02-design-and-methods.md")
     parser.add_argument("--data-file", default="data/study/phases.csv")
@@ -215,45 +206,49 @@ def main(argv: list[str] | None = None) -> int:
         "--no-compare-ordinary",
         dest="compare_ordinary",
         action="store_false",
-        help="skip the cold builds with ordinary kernels (CCG_KERNEL_POOL=off)",
+        help="skip the cold builds of the entry point with ordinary kernels (CCG_WARM_KERNELS=off)",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary copy")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
     parser.add_argument("--source", type=Path, default=REPO, help="book tree to copy (default: this one)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="ccg-bench-"))
-    book = copy_book(workdir / "book", args.source.resolve())
-    scenarios: dict[str, list[dict]] = {}
+    books = {kind: copy_book(workdir / kind / "book", args.source.resolve()) for kind in ("project", "stock")}
+    scenarios: dict[str, dict[str, list[dict]]] = {}
+
+    def measure(name: str, kind: str, *extra: str, env: dict[str, str] | None = None) -> None:
+        run = run_build(books[kind], *extra, env=env, stock=kind == "stock")
+        scenarios.setdefault(name, {}).setdefault(kind, []).append(run)
+        print(f"  {name} ({kind}): {run['seconds']:.2f} s, {len(run['executed'])} executed", flush=True)
+
     cold_digests = []
     try:
-        for n in range(args.repeat):
-            shutil.rmtree(book / "_build", ignore_errors=True)
-            scenarios.setdefault("cold build", []).append(run_build(book, args.jobs))
-            cold_digests.append(html_digests(book))
-            print(f"  cold build {n + 1}: {scenarios['cold build'][-1]['seconds']:.1f} s", flush=True)
-        for n in range(args.repeat if args.compare_ordinary else 0):
-            shutil.rmtree(book / "_build", ignore_errors=True)
-            name = "cold build, ordinary kernels"
-            scenarios.setdefault(name, []).append(run_build(book, args.jobs, env=ORDINARY))
-            cold_digests.append(html_digests(book))
-            print(f"  {name} {n + 1}: {scenarios[name][-1]['seconds']:.1f} s", flush=True)
+        for _ in range(args.repeat):
+            for kind in ("project", "stock"):
+                shutil.rmtree(books[kind] / "_build", ignore_errors=True)
+                measure("cold build", kind)
+                cold_digests.append(html_digests(books[kind]))
+        for _ in range(args.repeat if args.compare_ordinary else 0):
+            shutil.rmtree(books["project"] / "_build", ignore_errors=True)
+            measure("cold build, ordinary kernels", "project", env=ORDINARY)
+            cold_digests.append(html_digests(books["project"]))
         edits = {
-            "no-change rebuild": lambda n: None,
-            "no-change rebuild, Sphinx forced": lambda n: None,
-            "prose edit, one chapter": lambda n: prose_edit(book, args.prose_chapter, n),
-            "code-cell edit, one chapter": lambda n: code_edit(book, args.code_chapter, n),
-            "data file edit": lambda n: data_edit(book, args.data_file, args.data_column, n),
-            "helper module edit": lambda n: module_edit(book, args.module, n),
+            "no-change rebuild": lambda book, n: None,
+            "prose edit, one chapter": lambda book, n: prose_edit(book, args.prose_chapter, n),
+            "code-cell edit, one chapter": lambda book, n: code_edit(book, args.code_chapter, n),
+            "data file edit": lambda book, n: data_edit(book, args.data_file, args.data_column, n),
+            "helper module edit": lambda book, n: module_edit(book, args.module, n),
         }
-        run_build(book, args.jobs)  # settle: the first rebuild after a cold build stamps its inputs
+        for kind in ("project", "stock"):  # settle: the first rebuild after a cold build stamps its inputs
+            run_build(books[kind], stock=kind == "stock")
         for n in range(args.repeat):
             for name, edit in edits.items():
-                edit(n)
-                extra = ("--force",) if "forced" in name else ()
-                scenarios.setdefault(name, []).append(run_build(book, args.jobs, *extra))
+                for kind in ("project", "stock"):
+                    edit(books[kind], n)
+                    measure(name, kind)
         startup = {
-            "ordinary": kernel_startup(book, args.repeat, pooled=False),
-            "pooled": kernel_startup(book, args.repeat, pooled=True),
+            "ordinary": kernel_startup(books["project"], args.repeat, pooled=False),
+            "pooled": kernel_startup(books["project"], args.repeat, pooled=True),
         }
     finally:
         if not args.keep:
@@ -273,7 +268,6 @@ def main(argv: list[str] | None = None) -> int:
             "platform": platform.platform(terse=True),
         },
         "source": "this repository" if args.source.resolve() == REPO else str(args.source),
-        "jobs": args.jobs,
         "repeat": args.repeat,
         "edits": {
             "prose": args.prose_chapter,
@@ -282,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             "module": args.module,
         },
         "scenarios": {name: summarise(runs) for name, runs in scenarios.items()},
-        "targets": {name: {"seconds": t[0], "executed": t[1]} for name, t in TARGETS.items()},
+        "targets": {name: {"ratio": t[0], "executed": t[1]} for name, t in TARGETS.items()},
         "kernel_seconds": {
             kind: {k: round(v, 2) for k, v in values.items()} for kind, values in startup.items()
         },
@@ -299,25 +293,55 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def summarise_kind(runs: list[dict]) -> dict:
+    """Median time, runs, notebooks executed (all runs must agree), warm kernels and loads of one kind."""
+    executed = {tuple(r["executed"]) for r in runs}
+    return {
+        "median_seconds": round(statistics.median(r["seconds"] for r in runs), 2),
+        "runs_seconds": [round(r["seconds"], 2) for r in runs],
+        "executed": len(runs[-1]["executed"]) if len(executed) == 1 else None,
+        "executed_notebooks": list(runs[-1]["executed"]),
+        "warm_kernels": sorted({r["pooled"] for r in runs}) == [True],
+        "load_before": [round(r["load"], 2) for r in runs],
+    }
+
+
+def summarise(runs: dict[str, list[dict]]) -> dict:
+    """The project's figures (top level), the stock build's, and the ratio."""
+    summary = summarise_kind(runs["project"])
+    if "stock" in runs:
+        summary["stock"] = summarise_kind(runs["stock"])
+        summary["ratio"] = round(summary["median_seconds"] / summary["stock"]["median_seconds"], 2)
+    return summary
+
+
 def markdown_table(results: dict) -> str:
-    """Return the scenarios as a Markdown table: median and runs, notebooks executed, target, load."""
+    """The scenarios as a Markdown table: project and stock medians (runs), ratio, goal, executed, load."""
     lines = [
-        "| scenario | median wall s | runs (s) | notebooks executed | kernel pool | target"
-        " | load average before |",
-        "|---|---:|---|---:|---|---|---|",
+        "| scenario | project s (runs) | stock s (runs) | ratio | goal | executed project / stock"
+        " | load before |",
+        "|---|---|---|---:|---|---|---|",
     ]
     for name, row in results["scenarios"].items():
-        runs = ", ".join(f"{s:.2f}" for s in row["runs_seconds"])
-        loads = ", ".join(f"{x:.1f}" for x in row["load_before"])
-        executed = "varied" if row["executed"] is None else str(row["executed"])
+        project, stock = row, row.get("stock", {})
+
+        def cell(kind: dict) -> str:
+            runs = ", ".join(f"{s:.2f}" for s in kind.get("runs_seconds", []))
+            return f"{kind['median_seconds']:.2f} ({runs})" if kind else "-"
+
+        def count(kind: dict) -> str:
+            return "-" if not kind else "varied" if kind["executed"] is None else str(kind["executed"])
+
         target = results["targets"].get(name, {})
         wanted = []
-        if target.get("seconds") is not None:
-            wanted.append(f"≤ {target['seconds']:g} s")
+        if target.get("ratio") is not None:
+            wanted.append(f"≤ {target['ratio']:g}")
         if target.get("executed") is not None:
             wanted.append(f"{target['executed']} executed")
-        pool = "yes" if row["kernel_pool"] else "no"
-        cells = [name, f"{row['median_seconds']:.2f}", runs, executed, pool, ", ".join(wanted) or "-", loads]
+        loads = ", ".join(f"{x:.1f}" for x in project.get("load_before", []) + stock.get("load_before", []))
+        ratio = f"{row['ratio']:.2f}" if "ratio" in row else "-"
+        cells = [name, cell(project), cell(stock), ratio, ", ".join(wanted) or "-"]
+        cells += [f"{count(project)} / {count(stock)}", loads]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -325,14 +349,12 @@ def markdown_table(results: dict) -> str:
 def print_table(results: dict) -> None:
     """Print the results: a Markdown table, which notebooks ran, kernel start-up, determinism."""
     machine = results["machine"]
-    print(
-        f"\nBuild times: {machine['cpus']} CPUs, --jobs {results['jobs']},"
-        f" median of {results['repeat']} runs, Python {machine['python']}"
-    )
+    print(f"\nBuild times: {machine['cpus']} CPUs, median of {results['repeat']} runs")
     print(results["table_markdown"])
     for name, row in results["scenarios"].items():
-        if row["executed_notebooks"]:
-            print(f"  {name}: {', '.join(row['executed_notebooks'])}")
+        for kind, figures in (("project", row), ("stock", row.get("stock", {}))):
+            if figures.get("executed_notebooks"):
+                print(f"  {name} ({kind}): {', '.join(figures['executed_notebooks'])}")
     for kind, kernel in results["kernel_seconds"].items():
         print(
             f"{kind} kernel: start {kernel['kernel_start']:.2f} s;"
@@ -340,7 +362,8 @@ def print_table(results: dict) -> None:
             f" first data load {kernel['first_data_load']:.2f} s"
         )
     same = "yes" if results["cold_builds_identical"] else f"NO: {results['cold_build_differences'][:10]}"
-    print(f"repeated cold builds give identical HTML (except {', '.join(sorted(VOLATILE))}): {same}")
+    volatile = ", ".join(sorted(VOLATILE))
+    print(f"repeated cold builds (project and stock) give identical HTML (except {volatile}): {same}")
     print(f"load after: {results['load_after']}; benchmark took {results['benchmark_seconds']} s")
 
 

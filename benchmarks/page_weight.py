@@ -16,20 +16,14 @@ import sys
 import threading
 from pathlib import Path
 
+from ccg_book.chromium import CHROMIUM, CHROMIUM_ARGS
+
 DEFAULT_PAGES = (
     "chapters/03-survey-explorer.html",
     "chapters/03-survey-findings.html",
     "chapters/02-design-and-methods.html",
     "chapters/cases/case-1.html",
 )
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -47,7 +41,7 @@ def measure(site: Path, pages: list[str]) -> list[tuple[str, int, int, int]]:
     results = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
             for path in pages:
                 context = browser.new_context()
                 page = context.new_page()

@@ -14,4 +14,4 @@ sys.path.insert(0, "tests")
 from bookhelpers import copy_book
 copy_book(Path(sys.argv[1]))
 PY
-exec .venv/bin/python scripts/build_book.py --book "$target" "$@"
+PYTHONPATH="$target/src" exec .venv/bin/python -m ccg_book.build --book "$target" "$@"

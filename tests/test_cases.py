@@ -418,7 +418,7 @@ def test_case_titles_flag_illustrative_service_areas() -> None:
 
 def test_case_page_generator_fingerprint_follows_its_inputs(tmp_path: Path) -> None:
     """The generator is skipped only while records, schemas and rendering code are unchanged."""
-    from ccg_leadership.sphinx_ext.case_pages import inputs_fingerprint
+    from ccg_book.case_pages import inputs_fingerprint
 
     book = tmp_path / "book"
     shutil.copytree(Path(__file__).resolve().parents[1] / "data", book / "data")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ccg_leadership.sphinx_ext import site_fixes
+from ccg_book import site_fixes
 
 
 def chart_png(path: Path) -> bytes:

@@ -1,6 +1,6 @@
 """Rebuilds re-execute exactly the chapters whose inputs changed, and nothing when nothing changed.
 
-A small book is made from a copy of this one (same config, extension, package and build driver) with
+A small book is made from a copy of this one (same config, extension, package and build entry point) with
 a table of contents of probe chapters whose dependencies are known by construction:
 
 - ``probe-value`` reads ``data/probe/value.csv`` through a probe helper module and glues the value;
@@ -8,28 +8,25 @@ a table of contents of probe chapters whose dependencies are known by constructi
 - ``probe-listing`` counts the files in ``data/probe/`` (lists the folder, reads no file in it);
 - ``probe-plain`` computes a number without the package or any data.
 
-Counts of executed notebooks come from myst-nb's own log lines, not from timings.
+Counts of executed notebooks come from myst-nb's own log lines, not from timings. The tracking lives
+in the Sphinx extension, so a stock ``jupyter-book build`` follows a data edit exactly as well.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from bookhelpers import build as entry_point_build
+from bookhelpers import copy_book, stock_build
 
-from ccg_leadership.sphinx_ext import dependencies
+from ccg_book import dependencies
 
 pytestmark = pytest.mark.book
 
-REPO = Path(__file__).resolve().parents[1]
-IGNORE = shutil.ignore_patterns(
-    ".venv", "_build", ".git", "node_modules", ".pytest_cache", ".ruff_cache", "__pycache__", "*.egg-info"
-)
 FRONT = (
     "---\njupytext:\n  text_representation:\n    format_name: myst\n"
     "kernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n"
@@ -89,18 +86,9 @@ TOC = "format: jb-book\nroot: chapters/index\nchapters:\n" + "".join(
 )
 
 
-def build(book: Path, *extra: str) -> tuple[int, set[str], str]:
-    """Build with the project's driver on 2 processes; return status, executed chapters and the log."""
-    env = dict(os.environ)
-    if (REPO / "node_modules").is_dir():
-        env.setdefault("CCG_NODE_MODULES", str(REPO / "node_modules"))
-    result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "build_book.py"), "--book", str(book), "--jobs", "2", *extra],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+def build(book: Path, *extra: str, stock: bool = False) -> tuple[int, set[str], str]:
+    """Build with the project's entry point (or stock jupyter-book); return status, executed chapters, log."""
+    result = stock_build(book, *extra) if stock else entry_point_build(book, *extra)
     log = result.stdout + "\n--- stderr ---\n" + result.stderr
     return result.returncode, set(EXECUTED.findall(result.stdout)), log
 
@@ -113,9 +101,8 @@ def shown(book: Path, name: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def probe_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the book whose contents are the probe chapters, built once (cold, 2 processes)."""
-    book = tmp_path_factory.mktemp("rebuild") / "book"
-    shutil.copytree(REPO, book, ignore=IGNORE)
+    """A copy of the book whose contents are the probe chapters, built once (cold)."""
+    book = copy_book(tmp_path_factory.mktemp("rebuild") / "book")
     (book / "_toc.yml").write_text(TOC, encoding="utf-8")
     shutil.rmtree(book / "data" / "cases", ignore_errors=True)  # no generated case pages in this book
     for name, text in PAGES.items():
@@ -132,7 +119,10 @@ def probe_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "chapters/probe-plain",
     }
     assert shown(book, "probe-value") == ["41"]
-    assert "[kernel-pool] started (cold build" in log  # every notebook executes: kernels come from the pool
+    assert "warm kernels: started (cold build" in log  # every notebook executes: kernels are warm forks
+    # executed on two processes before Sphinx read them; myst-nb then found every one in the cache
+    assert re.search(r"executing 4 notebooks on [2-4] processes", log)
+    assert "Executing notebook using" not in log
     return book
 
 
@@ -151,7 +141,18 @@ def test_data_edit_reexecutes_exactly_its_readers(probe_book: Path) -> None:
     assert status == 0, log[-4000:]
     assert executed == {"chapters/probe-value"}
     assert shown(probe_book, "probe-value") == ["57"]
-    assert "[kernel-pool] started" not in log  # one notebook: an ordinary kernel costs no more
+    assert "warm kernels" not in log  # incremental builds use ordinary kernels
+
+
+def test_stock_jupyter_book_follows_a_data_edit_exactly(probe_book: Path) -> None:
+    """The documented command re-executes exactly the reader of an edited data file, too."""
+    (probe_book / "data" / "probe" / "value.csv").write_text("value\n63\n", encoding="utf-8")
+    status, executed, log = build(probe_book, stock=True)
+    assert status == 0, log[-4000:]
+    assert executed == {"chapters/probe-value"} and "Executing notebook using" in log  # by myst-nb
+    assert shown(probe_book, "probe-value") == ["63"]
+    status, executed, log = build(probe_book, stock=True)
+    assert status == 0 and executed == set(), log[-4000:]
 
 
 def test_new_file_in_a_listed_folder_reexecutes_the_lister(probe_book: Path) -> None:
@@ -170,7 +171,7 @@ def test_helper_module_edit_reexecutes_exactly_its_importers(probe_book: Path) -
     status, executed, log = build(probe_book)
     assert status == 0, log[-4000:]
     assert executed == {"chapters/probe-value"}
-    assert shown(probe_book, "probe-value") == ["1057"]
+    assert shown(probe_book, "probe-value") == ["1063"]  # the stock test left 63 in value.csv
 
     study = probe_book / "src" / "ccg_leadership" / "study.py"
     study.write_text(
@@ -180,7 +181,7 @@ def test_helper_module_edit_reexecutes_exactly_its_importers(probe_book: Path) -
     assert status == 0, log[-4000:]
     assert executed == {"chapters/probe-study"}
 
-    extension = probe_book / "src" / "ccg_leadership" / "sphinx_ext" / "alt_text.py"
+    extension = probe_book / "src" / "ccg_book" / "alt_text.py"
     extension.write_text(extension.read_text(encoding="utf-8") + "\n# an edit to build-time code\n")
     status, executed, log = build(probe_book)
     assert status == 0, log[-4000:]
@@ -188,32 +189,33 @@ def test_helper_module_edit_reexecutes_exactly_its_importers(probe_book: Path) -
     assert "re-reading every page" in log
 
 
-def test_shared_helper_edit_reexecutes_both_importers_with_the_pool(probe_book: Path) -> None:
+def test_shared_helper_edit_reexecutes_both_importers(probe_book: Path) -> None:
     paths = probe_book / "src" / "ccg_leadership" / "paths.py"
     paths.write_text(paths.read_text(encoding="utf-8") + "\n# an edit to a shared helper\n", encoding="utf-8")
     status, executed, log = build(probe_book)
     assert status == 0, log[-4000:]
     assert executed == {"chapters/probe-value", "chapters/probe-study"}
-    # predicted before reading, from the execution cache: exactly the two that then executed
-    assert "[kernel-pool] started (2 notebooks will execute)" in log
 
 
-def test_parallel_build_stays_strict(probe_book: Path) -> None:
-    # --all re-reads every page (six, more than Sphinx's threshold of five for a parallel read)
+def test_build_stays_strict(probe_book: Path) -> None:
+    """A warning or a failing cell fails the build, and the no-change short cut then does not skip it."""
     plain = probe_book / "chapters" / "probe-plain.md"
     plain.write_text(PAGES["probe-plain"] + "\nSee {ref}`no-such-label-anywhere`.\n", encoding="utf-8")
     status, executed, log = build(probe_book, "--all")
-    assert status != 0, "an unresolved reference (a warning) must fail the parallel build"
-    assert "doing serial read" not in log
+    assert status != 0, "an unresolved reference (a warning) must fail the build"
     assert "no-such-label-anywhere" in log
+    status, executed, log = build(probe_book)  # same inputs as the failed build: Sphinx must run again
+    assert "Sphinx not run" not in log
     plain.write_text(PAGES["probe-plain"], encoding="utf-8")
 
     study = probe_book / "chapters" / "probe-study.md"
     study.write_text(PAGES["probe-study"] + cell('raise ValueError("probe cell failure")'), encoding="utf-8")
     status, executed, log = build(probe_book, "--all")
-    assert status != 0, "a failing cell must fail the parallel build"
-    assert "doing serial read" not in log
+    assert status != 0, "a failing cell must fail the build"
     assert "probe cell failure" in log
+    study.write_text(PAGES["probe-study"], encoding="utf-8")
+    status, executed, log = build(probe_book)
+    assert status == 0, log[-4000:]
 
 
 def test_fingerprint_reuses_the_recorded_one_until_a_recorded_file_changes(tmp_path: Path) -> None:
@@ -268,9 +270,25 @@ def test_sphinx_code_digest_ignores_modules_imported_later(monkeypatch: pytest.M
     """Whether the case-page generator ran (importing more of the package) is not a code change."""
     monkeypatch.setattr(dependencies, "_SPHINX_CODE", {})
     monkeypatch.delitem(sys.modules, "ccg_leadership.cases.pages", raising=False)
+    import ccg_book.extension  # noqa: F401 - what Sphinx loads when it sets the extension up
+
     dependencies.snapshot_sphinx_code()
-    assert "ccg_leadership.sphinx_ext.alt_text" in dependencies._SPHINX_CODE
+    assert "ccg_leadership.style" in dependencies._SPHINX_CODE  # imported by ccg_book.alt_text
     before = dependencies.build_code_digest()
     import ccg_leadership.cases.pages  # noqa: F401 - what the generator imports when it runs
 
+    assert dependencies.build_code_digest() == before
+
+
+def test_sphinx_code_digest_does_not_depend_on_what_the_entry_point_imported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The entry point imports more of ccg_book than a stock build: the digest must not see that."""
+    monkeypatch.setattr(dependencies, "_SPHINX_CODE", {})
+    monkeypatch.delitem(sys.modules, "ccg_book.parallel_execution", raising=False)
+    dependencies.snapshot_sphinx_code()
+    before = dependencies.build_code_digest()
+    import ccg_book.parallel_execution  # noqa: F401 - what the entry point imports before Sphinx starts
+
+    dependencies.snapshot_sphinx_code()
     assert dependencies.build_code_digest() == before

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 
-from ccg_leadership.sphinx_ext.site_fixes import canonical_widget_state, canonical_widget_views
+from ccg_book.site_fixes import canonical_widget_state, canonical_widget_views
 
 
 def widget_page(seed: int, sort_keys: bool) -> tuple[str, str]:

@@ -11,20 +11,12 @@ from __future__ import annotations
 import functools
 import http.server
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from bookhelpers import REPO, toc_pages  # noqa: F401 - REPO re-exported for the tests here
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from ccg_book.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - used by the tests here
+
 THEMES = ("light", "dark")
 
 # WCAG 2.x level A and AA rule tags of axe-core; every rule with one of these tags is a hard gate.

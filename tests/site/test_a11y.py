@@ -7,7 +7,7 @@ accessibility problems a person would meet; passing them is a floor, not a certi
 Gates:
 - every axe rule tagged WCAG 2.0/2.1/2.2 level A or AA: zero violations, in both themes;
 - axe's best-practice rules (landmarks, empty table headers, ...): zero violations too, because the
-  theme's defaults fail them and ``ccg_leadership.sphinx_ext.site_fixes`` / ``_templates`` fix them.
+  theme's defaults fail them and ``ccg_book.site_fixes`` / ``_templates`` fix them.
 Exceptions, each with its reason, are listed in ``EXCEPTIONS``; it is empty today.
 """
 

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 # Console errors a page may log, as {regex: why it is acceptable}. Keep it short; prefer fixing the cause.
 # It is empty: sphinx-thebe's duplicate `THEBE_JS_URL` declaration (see /work/shared/PITFALLS.md) is
-# removed at build time by ccg_leadership.sphinx_ext.site_fixes instead of being allowed here, and the
+# removed at build time by ccg_book.site_fixes instead of being allowed here, and the
 # missing favicon is supplied by _static/favicon.svg.
 CONSOLE_ALLOW: dict[str, str] = {}
 

@@ -8,7 +8,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ..style import read_alt
+from ccg_leadership.style import read_alt
 
 logger = logging.getLogger(__name__)
 

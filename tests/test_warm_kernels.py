@@ -1,13 +1,14 @@
-"""The pre-warmed kernel pool: forked kernels behave like ordinary ones, and are isolated and cleaned up.
+"""Warm kernels (a jupyter_client kernel provisioner): forked kernels behave like ordinary ones.
 
-Notebooks are executed with nbclient (as myst-nb does through jupyter-cache) while a pool is running.
-That the whole book comes out byte-identical with and without the pool is checked by
-tests/test_reproducible.py; that builds start the pool when (and only when) it pays, by
-tests/test_rebuild.py.
+Notebooks are executed with nbclient (as myst-nb does through jupyter-cache) while the template runs
+and its kernel spec is published; jupyter_client then selects the ``ccg-warm-kernel`` provisioner from
+the spec's metadata. That the whole book comes out byte-identical with and without warm kernels is
+checked by tests/test_reproducible.py; that cold builds use them, by tests/test_rebuild.py.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
 
-from ccg_leadership.kernel_pool import KernelPool, enabled
+from ccg_book.warm_kernels.pool import PROVISIONER, WarmKernels, enabled
 
 
 def run(cells: list[str], cwd: Path, timeout: int = 60) -> list[str]:
@@ -34,9 +35,9 @@ def run(cells: list[str], cwd: Path, timeout: int = 60) -> list[str]:
 
 
 @pytest.fixture
-def pool() -> Iterator[KernelPool]:
+def pool() -> Iterator[WarmKernels]:
     """A running pool with a small pre-import list (the test is about the mechanism, not the list)."""
-    running = KernelPool(modules=("ipykernel.kernelapp", "json"))
+    running = WarmKernels(modules=("ipykernel.kernelapp", "json"))
     running.start()
     yield running
     running.stop()
@@ -49,10 +50,11 @@ PROBES = [
     "import sys; print(sys.path)",
     "print(sorted(name for name in sys.modules if name.split('.')[0] == 'ccg_leadership'))",
     "import matplotlib; print(matplotlib.get_backend())",
+    "print(os.getpgid(0) == os.getpid())",  # its own process group, as jupyter_client starts kernels
 ]
 
 
-def test_a_pooled_kernel_looks_like_an_ordinary_one(pool: KernelPool, tmp_path: Path) -> None:
+def test_a_pooled_kernel_looks_like_an_ordinary_one(pool: WarmKernels, tmp_path: Path) -> None:
     os.environ["CCG_POOL_PROBE"] = "from the client"
     try:
         parent, *pooled = run(PROBES, tmp_path)
@@ -62,23 +64,23 @@ def test_a_pooled_kernel_looks_like_an_ordinary_one(pool: KernelPool, tmp_path: 
         del os.environ["CCG_POOL_PROBE"]
     assert int(parent) != int(ordinary_parent)  # the first was a fork of the template
     assert pooled == ordinary
-    cwd, probe, _path, modules, backend = pooled
+    cwd, probe, _path, modules, backend, leader = pooled
     assert Path(cwd) == tmp_path and probe == "from the client" and modules == "[]"
-    assert backend == "module://matplotlib_inline.backend_inline"
+    assert backend == "module://matplotlib_inline.backend_inline" and leader == "True"
 
 
-def test_kernels_are_forks_of_the_template(pool: KernelPool, tmp_path: Path) -> None:
+def test_kernels_are_forks_of_the_template(pool: WarmKernels, tmp_path: Path) -> None:
     (parent,) = run(["import os; print(os.getppid())"], tmp_path)
     assert pool.process is not None and int(parent) == pool.process.pid
 
 
-def test_each_kernel_starts_from_the_pristine_template(pool: KernelPool, tmp_path: Path) -> None:
+def test_each_kernel_starts_from_the_pristine_template(pool: WarmKernels, tmp_path: Path) -> None:
     first = run(["import json; json.probe_mark = 1; print(hasattr(json, 'probe_mark'))"], tmp_path)
     second = run(["import json; print(hasattr(json, 'probe_mark'))"], tmp_path)
     assert first == ["True"] and second == ["False"]
 
 
-def test_a_timed_out_kernel_is_killed(pool: KernelPool, tmp_path: Path) -> None:
+def test_a_timed_out_kernel_is_killed(pool: WarmKernels, tmp_path: Path) -> None:
     pid_file = tmp_path / "kernel.pid"
     with pytest.raises(CellTimeoutError):
         run(
@@ -93,7 +95,9 @@ def test_a_timed_out_kernel_is_killed(pool: KernelPool, tmp_path: Path) -> None:
     assert not _alive(kernel), "the kernel outlived its notebook client"
 
 
-def test_without_a_template_the_launcher_starts_an_ordinary_kernel(pool: KernelPool, tmp_path: Path) -> None:
+def test_without_a_template_the_provisioner_starts_an_ordinary_kernel(
+    pool: WarmKernels, tmp_path: Path
+) -> None:
     assert pool.process is not None
     pool.process.terminate()
     pool.process.wait(timeout=10)
@@ -103,18 +107,21 @@ def test_without_a_template_the_launcher_starts_an_ordinary_kernel(pool: KernelP
 
 def test_stop_withdraws_the_kernel_spec(tmp_path: Path) -> None:
     before = os.environ.get("JUPYTER_PATH")
-    pool = KernelPool(modules=())
+    pool = WarmKernels(modules=())
     pool.start()
     folder = pool.folder
-    assert folder is not None and (folder / "kernels" / "python3" / "kernel.json").is_file()
+    assert folder is not None
+    spec = json.loads((folder / "kernels" / "python3" / "kernel.json").read_text(encoding="utf-8"))
+    assert spec["metadata"]["kernel_provisioner"]["provisioner_name"] == PROVISIONER
+    assert spec["argv"][1:3] == ["-m", "ipykernel_launcher"]  # the ordinary command; only the launch differs
     assert os.environ["JUPYTER_PATH"].split(os.pathsep)[0] == str(folder)
     pool.stop()
-    assert os.environ.get("JUPYTER_PATH") == before and not folder.exists() and not pool.running
+    assert os.environ.get("JUPYTER_PATH") == before and not folder.exists() and pool.process is None
 
 
 @pytest.mark.parametrize(("value", "expected"), [("", True), ("on", True), ("off", False), ("0", False)])
 def test_switch(monkeypatch: pytest.MonkeyPatch, value: str, expected: bool) -> None:
-    monkeypatch.setenv("CCG_KERNEL_POOL", value)
+    monkeypatch.setenv("CCG_WARM_KERNELS", value)
     assert enabled() is expected
 
 

@@ -38,6 +38,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -46,13 +47,14 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from .inputs import NOT_INPUTS, is_input_part
+
 logger = logging.getLogger(__name__)
 
 ROOT_VAR = "CCG_DEPENDENCY_ROOT"
 RECORDS_VAR = "CCG_DEPENDENCY_RECORDS"
 STATE_DIR = ".ccg_dependencies"
 CONSERVATIVE_TREES = ("src", "data")
-SKIP_PARTS = frozenset({"_build", ".venv", ".git", "node_modules", "__pycache__", ".ipynb_checkpoints"})
 CELL_MARKER = "# ccg-dependency-fingerprint:"
 _CODE_CELL = re.compile(r"^(`{3,}|~{3,})\s*\{code-cell\}", re.MULTILINE)
 DECLARED_KEY = "ccg_depends"
@@ -60,85 +62,9 @@ DECLARED_SEPARATOR = "+declared-"
 _ENV_ATTR = "ccg_dependency_fingerprints"
 _CODE_ATTR = "ccg_dependency_build_code"
 
-# Runs in each kernel at start-up (IPython profile start-up file); keep it dependency-free and fast.
-KERNEL_STARTUP = '''\
-"""Installed by ccg_leadership.sphinx_ext.dependencies: note which book files this kernel reads."""
-
-
-def _ccg_install_dependency_audit():
-    import os
-    import sys
-
-    root = os.environ.get("CCG_DEPENDENCY_ROOT")
-    if not root:
-        return None
-    opened, listed = set(), set()
-
-    def hook(event, args):
-        try:
-            if event == "open":
-                path = args[0]
-                if isinstance(path, (str, bytes, os.PathLike)):
-                    opened.add(os.path.abspath(os.fsdecode(path)))
-            elif event in ("os.listdir", "os.scandir"):
-                if "importlib" in sys._getframe(1).f_code.co_filename:
-                    return  # the import system caching a folder's names, not the notebook listing it
-                path = args[0]
-                if path is None:
-                    listed.add(os.getcwd())
-                elif isinstance(path, (str, bytes, os.PathLike)):
-                    listed.add(os.path.abspath(os.fsdecode(path)))
-        except Exception:  # an audit hook must never break the notebook
-            pass
-
-    sys.addaudithook(hook)
-    return opened, listed
-
-
-_ccg_audit = _ccg_install_dependency_audit()
-
-
-def _ccg_record_dependencies(docname, fingerprint):
-    import hashlib
-    import json
-    import os
-    import sys
-
-    if _ccg_audit is None or not os.environ.get("CCG_DEPENDENCY_RECORDS"):
-        return
-    opened, listed = _ccg_audit
-    root = os.path.realpath(os.environ["CCG_DEPENDENCY_ROOT"])
-    skip = {"_build", ".venv", ".git", "node_modules", "__pycache__", ".ipynb_checkpoints"}
-
-    def inside(path):
-        real = os.path.realpath(path)
-        if real != root and not real.startswith(root + os.sep):
-            return None
-        rel = os.path.relpath(real, root).replace(os.sep, "/")
-        return None if skip & set(rel.split("/")) else rel
-
-    files = set(opened)
-    for module in list(sys.modules.values()):
-        name = getattr(module, "__file__", None)
-        if isinstance(name, str):
-            files.add(name)
-    record = {"docname": docname, "fingerprint": fingerprint, "files": {}, "folders": {}}
-    for path in files:
-        rel = inside(path)
-        if rel is not None and os.path.isfile(path):
-            with open(path, "rb") as handle:
-                record["files"][rel] = hashlib.sha256(handle.read()).hexdigest()
-    for path in listed:
-        rel = inside(path)
-        if rel is not None and os.path.isdir(path):
-            names = "\\n".join(sorted(os.listdir(path)))
-            record["folders"][rel] = hashlib.sha256(names.encode("utf-8")).hexdigest()
-    target = os.path.join(os.environ["CCG_DEPENDENCY_RECORDS"], docname + ".json")
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target + ".tmp", "w", encoding="utf-8") as handle:
-        json.dump(record, handle, indent=1, sort_keys=True)
-    os.replace(target + ".tmp", target)
-'''
+# Runs in each kernel at start-up (an IPython profile start-up file, copied verbatim); see kernel_audit.py.
+KERNEL_STARTUP = Path(__file__).with_name("kernel_audit.py").read_text(encoding="utf-8")
+SKIP_VAR = "CCG_DEPENDENCY_SKIP"
 
 
 # The build's kernels keep no input history: nothing reads it, and its SQLite file (shared by parallel
@@ -186,19 +112,24 @@ def conservative_files(root: Path) -> list[str]:
     for tree in CONSERVATIVE_TREES:
         for path in (root / tree).rglob("*"):
             rel = path.relative_to(root)
-            if path.is_file() and not SKIP_PARTS & set(rel.parts) and path.suffix != ".pyc":
+            if path.is_file() and all(map(is_input_part, rel.parts)):
                 found.append(rel.as_posix())
     return sorted(found)
 
 
-def records_dir(app: Sphinx) -> Path:
-    """Return the folder holding one dependency record per executed chapter."""
-    return Path(app.doctreedir).parent / STATE_DIR / "records"
+def build_dir(app: Sphinx) -> Path:
+    """The build folder (``_build``): the parent of the doctrees."""
+    return Path(app.doctreedir).parent
 
 
-def load_record(app: Sphinx, docname: str) -> dict[str, Any] | None:
+def records_dir(build: Path) -> Path:
+    """Return the folder (under the build folder) holding one dependency record per executed chapter."""
+    return build / STATE_DIR / "records"
+
+
+def load_record(build: Path, docname: str) -> dict[str, Any] | None:
     """Return the dependency record written by the chapter's last execution, or None."""
-    path = records_dir(app) / f"{docname}.json"
+    path = records_dir(build) / f"{docname}.json"
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
@@ -246,7 +177,7 @@ def declared_digest(root: Path, paths: Iterable[str]) -> str:
         if target.is_dir():
             for path in sorted(target.rglob("*")):
                 inner = path.relative_to(root)
-                if path.is_file() and not SKIP_PARTS & set(inner.parts):
+                if path.is_file() and all(map(is_input_part, inner.parts)):
                     entries.append((inner.as_posix(), file_hash(path)))
         else:
             entries.append((rel, file_hash(target)))
@@ -287,30 +218,22 @@ def _is_notebook(text: str) -> bool:
 
 
 def on_builder_inited(app: Sphinx) -> None:
-    """Write the kernels' IPython profile (start-up file, config) and point kernels started here at it."""
-    state = Path(app.doctreedir).parent / STATE_DIR
+    """Prepare the kernels this build starts (see :func:`prepare_kernels`)."""
+    prepare_kernels(Path(app.srcdir), build_dir(app))
+
+
+def prepare_kernels(book: Path, build: Path) -> None:
+    """Write the kernels' IPython profile (start-up file, config) and point kernels started now at it."""
+    state = build / STATE_DIR
     profile = state / "ipython" / "profile_default"
     (profile / "startup").mkdir(parents=True, exist_ok=True)
     _write_if_changed(profile / "startup" / "00-ccg-dependency-audit.py", KERNEL_STARTUP)
     _write_if_changed(profile / "ipython_kernel_config.py", KERNEL_CONFIG)
-    records_dir(app).mkdir(parents=True, exist_ok=True)
+    records_dir(build).mkdir(parents=True, exist_ok=True)
     os.environ["IPYTHONDIR"] = str(state / "ipython")
-    os.environ[ROOT_VAR] = str(Path(app.srcdir).resolve())
-    os.environ[RECORDS_VAR] = str(records_dir(app).resolve())
-
-
-def on_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Create the jupyter-cache database before parallel readers start.
-
-    Otherwise two reader processes executing their first notebooks at the same moment both try to
-    create its tables, and one fails ("table settings already exists").
-    """
-    config = getattr(env, "mystnb_config", None)
-    if app.parallel <= 1 or len(docnames) < 2 or config is None or config.execution_mode != "cache":
-        return
-    from jupyter_cache import get_cache
-
-    get_cache(config.execution_cache_path or ".jupyter_cache").db  # noqa: B018 - creates the tables
+    os.environ[ROOT_VAR] = str(book.resolve())
+    os.environ[RECORDS_VAR] = str(records_dir(build).resolve())
+    os.environ[SKIP_VAR] = os.pathsep.join(sorted(NOT_INPUTS))
 
 
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -320,12 +243,12 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if not has_code_cells(source[0]):
         source[0] = _turn_execution_off(source[0])
         return
-    value = chapter_fingerprint(Path(app.srcdir), load_record(app, docname), source[0])
+    value = chapter_fingerprint(Path(app.srcdir), load_record(build_dir(app), docname), source[0])
     _fingerprints(app.env)[docname] = value
     source[0] = source[0].rstrip("\n") + fingerprint_cell(docname, value)
 
 
-def prepared_source(app: Sphinx, docname: str, text: str) -> str | None:
+def prepared_source(book: Path, build: Path, docname: str, text: str) -> str | None:
     """Return the text the notebook parser will see for a MyST notebook with code cells, else None.
 
     The same transformation as :func:`on_source_read` (without recording anything), so that whether
@@ -333,7 +256,7 @@ def prepared_source(app: Sphinx, docname: str, text: str) -> str | None:
     """
     if not _is_notebook(text) or not has_code_cells(text):
         return None
-    value = chapter_fingerprint(Path(app.srcdir), load_record(app, docname), text)
+    value = chapter_fingerprint(book, load_record(build, docname), text)
     return text.rstrip("\n") + fingerprint_cell(docname, value)
 
 
@@ -359,7 +282,7 @@ def on_env_get_outdated(
             continue
         source = Path(env.doc2path(docname))
         text = source.read_text(encoding="utf-8") if source.is_file() else ""
-        if chapter_fingerprint(root, load_record(app, docname), text) != value:
+        if chapter_fingerprint(root, load_record(build_dir(app), docname), text) != value:
             stale.append(docname)
     if stale:
         logger.info("[ccg-dependencies] re-reading %d chapter(s) whose inputs changed: %s", len(stale), stale)
@@ -367,14 +290,18 @@ def on_env_get_outdated(
 
 
 def build_code_digest() -> str:
-    """Return a hash of the package modules that shape pages inside Sphinx (this extension and its imports).
+    """Return a hash of the book's code that shapes pages inside Sphinx.
 
-    The set is the ``ccg_leadership`` modules loaded when the extension was set up (its module-level
-    imports, e.g. ``style`` for alt text), fixed for the whole build. Modules imported lazily later,
-    such as the case-page generator (which keeps its own fingerprint of its inputs), are not in it:
-    otherwise the digest would depend on whether the generator happened to run in this build.
+    That is every module of ``ccg_book`` (a fixed set of files, whichever of them a process has
+    imported: the build entry point imports more of them than a stock ``jupyter-book build`` does), and
+    the ``ccg_leadership`` modules loaded when the extension was set up (its module-level imports,
+    e.g. ``style`` for alt text). Library modules imported lazily later, such as the case-page
+    generator (which keeps its own fingerprint of its inputs), are not in it: otherwise the digest
+    would depend on whether the generator happened to run in this build.
     """
-    entries = [(name, file_hash(Path(path))) for name, path in sorted(_SPHINX_CODE.items())]
+    tooling = Path(__file__).resolve().parent
+    entries = [(f"ccg_book/{p.relative_to(tooling).as_posix()}", file_hash(p)) for p in tooling.rglob("*.py")]
+    entries += [(name, file_hash(Path(path))) for name, path in sorted(_SPHINX_CODE.items())]
     return _digest("sphinx-code", entries)
 
 
@@ -382,12 +309,10 @@ _SPHINX_CODE: dict[str, str] = {}
 
 
 def snapshot_sphinx_code() -> None:
-    """Remember which ``ccg_leadership`` modules are loaded now (called from the extension's setup)."""
-    import sys
-
+    """Remember which library modules are loaded now (called from the extension's setup)."""
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
-        if (name == "ccg_leadership" or name.startswith("ccg_leadership.")) and isinstance(path, str):
+        if name.partition(".")[0] == "ccg_leadership" and isinstance(path, str):
             _SPHINX_CODE.setdefault(name, path)
 
 
@@ -415,7 +340,6 @@ def setup(app: Sphinx) -> None:
     """Connect the handlers."""
     snapshot_sphinx_code()
     app.connect("builder-inited", on_builder_inited)
-    app.connect("env-before-read-docs", on_before_read_docs)
     app.connect("source-read", on_source_read)
     app.connect("env-get-outdated", on_env_get_outdated)
     app.connect("env-purge-doc", on_purge_doc)

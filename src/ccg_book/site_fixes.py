@@ -10,7 +10,7 @@ Each fix is small, named for what it repairs, and checked by the browser tests i
   and header cells get an explicit ``scope``.
 - ``label_toctree_toggles``: the theme's sidebar expands a chapter's sections with a ``<summary>`` that
   holds only a chevron icon, so it has no accessible name (axe ``summary-name``, WCAG 4.1.2). Each gets
-  an ``aria-label`` naming the chapter whose sections it shows.
+  an ``aria-label`` naming the chapter whose sections it shows (called from the template, see below).
 - ``stable_widget_ids``: ipywidgets names each widget model with a random UUID, so a page with
   widgets differed on every build (tests/test_reproducible.py). The page's widget state and widget
   views are written as sorted-key JSON (a notebook read back from the execution cache has its keys
@@ -26,9 +26,6 @@ Each fix is small, named for what it repairs, and checked by the browser tests i
   about two thirds, text chunks (the alt text) are kept, and the result is deterministic. Sphinx copies
   the original images again on every build, so each result is kept beside the doctrees under the
   SHA-256 of the original and reused (re-quantising all charts cost ~1.7 s of every rebuild).
-- ``accessible_root_redirect``: the site's ``index.html`` only redirects to the book's root page; the
-  stub written by sphinx-external-toc is a bare ``<meta>`` tag (no language, title, heading or link).
-  It is written instead as a small page with all of those, which also works without redirects.
 - ``fix_bibliography_roles``: docutils marks citations ``role="doc-biblioentry"`` inside a
   ``role="list"``; that role is deprecated and breaks the list's required children (axe
   ``aria-required-children``, critical). Entries become ``role="listitem"``.
@@ -36,20 +33,10 @@ Each fix is small, named for what it repairs, and checked by the browser tests i
 The theme's 1.4 MB ``fontawesome.js`` is dropped by ``_templates/layout.html``: the theme's CSS already
 draws the same icons from its self-hosted web fonts.
 
-Two fixes are to the build rather than to the pages:
-
-- ``keep_unchanged_exec_table``: myst-nb rewrites every page holding an execution table
-  (Appendix D) whenever any notebook is re-read, even from the cache with the same execution record,
-  so each prose edit rewrote that page unchanged. The tables are built (with myst-nb's own function)
-  before and after the documents are read; when they are the same, the page is not rewritten.
-
-- ``pruned_toc_scan``: with ``only_build_toc_files``, sphinx-external-toc finds the pages missing from
-  the ToC (to exclude them) by globbing the whole book folder once per source suffix, ``node_modules``
-  (~12k files) and ``_build`` included: about 0.3 s of every build. The same search is done here, once,
-  without descending into folders ``exclude_patterns`` already excludes (their files were skipped
-  anyway), so the excluded pages are the same; sphinx-external-toc's own search is switched off while
-  its handler runs and the setting is restored afterwards (the configuration the environment
-  records is unchanged).
+The sidebar labels are applied by ``_templates/sbt-sidebar-nav.html`` (the theme's own template,
+overridden), which passes the theme's navigation HTML through :func:`label_toggles`; the
+site's ``index.html`` (a titled, linked redirect to the root page) is a static file under
+``html_extra_path`` (``_extra/index.html``), so sphinx-external-toc's bare redirect is never written.
 """
 
 from __future__ import annotations
@@ -65,7 +52,6 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -147,21 +133,13 @@ def label_toggles_in_soup(soup: Any) -> None:
         summary["aria-label"] = f"Sections of {title}" if title else "Show or hide sections"
 
 
-def _label_toggles_of(generate: Any) -> Any:
-    """Wrap the theme's ``generate_toctree_html`` so its output gets labelled toggles."""
-    if getattr(generate, "ccg_labelled", False):
-        return generate
-
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        out = generate(*args, **kwargs)
-        if isinstance(out, str):
-            return type(out)(label_toctree_toggles(out))
-        if hasattr(out, "select"):  # a BeautifulSoup tree (what pydata-sphinx-theme 0.17 returns)
-            label_toggles_in_soup(out)
-        return out
-
-    wrapped.ccg_labelled = True  # type: ignore[attr-defined]
-    return wrapped
+def label_toggles(navigation: Any) -> Any:
+    """Label the toggles of the theme's navigation, a string or the BeautifulSoup tree it returns."""
+    if isinstance(navigation, str):
+        return type(navigation)(label_toctree_toggles(navigation))
+    if hasattr(navigation, "select"):  # what pydata-sphinx-theme 0.17 returns
+        label_toggles_in_soup(navigation)
+    return navigation
 
 
 def stable_widget_ids(pagename: str, models: dict[str, Any], views: list[str]) -> dict[str, str]:
@@ -226,6 +204,16 @@ def fix_bibliography_roles(html: str) -> str:
     return html.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+def provide_toggle_labeller(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Give the templates ``ccg_label_toggles`` (used by ``_templates/sbt-sidebar-nav.html``).
+
+    Connected early: pydata-sphinx-theme renders the sidebar templates in its own handler.
+    """
+    context["ccg_label_toggles"] = label_toggles
+
+
 def fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Apply the fixes to one page's assets and body before the theme renders it."""
     body = context.get("body")
@@ -244,8 +232,6 @@ def fix_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, A
             state, ids = canonical_widget_state(pagename, str(attributes.get("body", "")), str(body or ""))
             attributes["body"] = state
             mapping.update(ids)
-    if callable(context.get("generate_toctree_html")):
-        context["generate_toctree_html"] = _label_toggles_of(context["generate_toctree_html"])
     if isinstance(body, str):
         body = canonical_widget_views(body) if mapping else body
         context["body"] = rename_ids(fix_bibliography_roles(fix_table_headers(body)), mapping)
@@ -366,120 +352,10 @@ def _palette_outputs(cache: Path) -> set[str]:
     return {p.stem for p in cache.glob("*.out")} if cache.is_dir() else set()
 
 
-def accessible_root_redirect(app: Sphinx, exception: Exception | None) -> None:
-    """Write ``index.html`` as a titled, linked redirect to the root document (when that is not index)."""
-    if exception is not None or app.builder is None or app.builder.name != "html":
-        return
-    root = str(app.config.root_doc)
-    index = Path(app.outdir) / "index.html"
-    if root == "index" or (index.exists() and "<html" in index.read_text(encoding="utf-8", errors="replace")):
-        return
-    target = html_escape(f"{root}.html", quote=True)
-    title = html_escape(str(app.config.html_title or app.config.project))
-    language = html_escape(str(app.config.language or "en"), quote=True)
-    index.write_text(
-        f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n"
-        f'<meta http-equiv="Refresh" content="0; url={target}">\n'
-        f'<link rel="canonical" href="{target}">\n</head>\n'
-        f"<body>\n<main>\n<h1>{title}</h1>\n"
-        f'<p>The book starts at <a href="{target}">its front page</a>.</p>\n</main>\n</body>\n</html>\n',
-        encoding="utf-8",
-    )
-
-
-_TOC_SCAN_DEFERRED = "_ccg_toc_scan_deferred"
-
-
-def defer_toc_scan(app: Sphinx, config: Config) -> None:
-    """Before sphinx-external-toc reads the ToC, switch off its whole-folder search (see the module doc)."""
-    if "external_toc_exclude_missing" in config and config["external_toc_exclude_missing"]:
-        config["external_toc_exclude_missing"] = False
-        setattr(app, _TOC_SCAN_DEFERRED, True)
-
-
-def pruned_toc_scan(app: Sphinx, config: Config) -> None:
-    """After it read the ToC, restore the setting and exclude the pages the ToC does not list."""
-    if not getattr(app, _TOC_SCAN_DEFERRED, False):
-        return
-    setattr(app, _TOC_SCAN_DEFERRED, False)
-    config["external_toc_exclude_missing"] = True
-    missing = pages_outside_toc(
-        Path(app.srcdir), config.external_site_map, list(config["source_suffix"]), config["exclude_patterns"]
-    )
-    if missing:
-        logger.info("[etoc] Excluded %s extra file(s) not in toc", len(missing))
-        config["exclude_patterns"] = config["exclude_patterns"] + missing
-
-
-def pages_outside_toc(
-    srcdir: Path, site_map: Any, suffixes: list[str], exclude_patterns: list[str]
-) -> list[str]:
-    """Source files (book-relative, sorted) that the ToC neither lists nor matches with a glob.
-
-    Same rules as sphinx-external-toc's search: hidden files and folders are skipped, symbolic links
-    followed, and files already excluded are left alone; excluded folders are not entered at all.
-    """
-    from sphinx.util.matching import Matcher, patmatch
-
-    excluded, globs, found = Matcher(exclude_patterns), sorted(site_map.globs()), set()
-    for folder, dirs, files in os.walk(srcdir, followlinks=True):
-        relative = Path(folder).relative_to(srcdir).as_posix()
-        prefix = "" if relative == "." else relative + "/"
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded(prefix + d))
-        for name in files:
-            posix = prefix + name
-            for suffix in suffixes:
-                if name.startswith(".") or not name.endswith(suffix) or excluded(posix):
-                    continue
-                stem = posix[: -len(suffix)]
-                listed = posix in site_map or stem in site_map or any(patmatch(stem, g) for g in globs)
-                if not listed and os.path.isfile(os.path.join(folder, name)):
-                    found.add(posix)
-    return sorted(found)
-
-
-_EXEC_TABLE_BEFORE = "_ccg_exec_tables_before"
-
-
-def execution_tables(env: Any) -> str | None:
-    """Return the execution tables myst-nb would render now (with its own function), as text.
-
-    ``None`` if myst-nb's table code cannot be found (then its pages are rewritten as before).
-    """
-    try:
-        from myst_nb.ext.execution_tables import METADATA_KEY, make_stat_table
-    except ImportError:
-        return None
-    metadata = getattr(env, "nb_metadata", None) or {}
-    pages = sorted(doc for doc, data in metadata.items() if data.get(METADATA_KEY))
-    return "\n".join(make_stat_table(doc, metadata).pformat() for doc in pages)
-
-
-def remember_exec_tables(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
-    """Before documents are purged and re-read, keep the execution tables (nothing to re-read)."""
-    setattr(app, _EXEC_TABLE_BEFORE, execution_tables(env))
-    return []
-
-
-def keep_unchanged_exec_table(app: Sphinx, env: Any) -> None:
-    """Tell myst-nb that its tables need no rewrite when they would read exactly as before."""
-    before = getattr(app, _EXEC_TABLE_BEFORE, None)
-    if getattr(env, "nb_new_exec_data", False) and before is not None and before == execution_tables(env):
-        env.nb_new_exec_data = False
-
-
 def setup(app: Sphinx) -> None:
     """Connect the fixes (after sphinx-thebe's own handlers, which use the default priority)."""
-    app.connect("env-get-outdated", remember_exec_tables)
-    # before myst-nb's update_exec_tables (default priority), which returns the pages to rewrite
-    app.connect("env-updated", keep_unchanged_exec_table, priority=400)
-    # around sphinx-external-toc's ToC reading (config-inited, priority 900)
-    app.connect("config-inited", defer_toc_scan, priority=850)
-    app.connect("config-inited", pruned_toc_scan, priority=950)
     app.connect("doctree-resolved", drop_thebe_nodes, priority=900)
+    app.connect("html-page-context", provide_toggle_labeller, priority=100)
     app.connect("html-page-context", fix_page, priority=900)
     app.connect("doctree-read", prepare_palette_pngs)
     app.connect("build-finished", palette_pngs)
-    # before sphinx-external-toc's own handler (priority 500), which writes a bare redirect if none exists
-    app.connect("build-finished", accessible_root_redirect, priority=400)

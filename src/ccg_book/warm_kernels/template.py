@@ -1,17 +1,19 @@
-"""The pool's template process: import the chapters' libraries once, then fork one kernel per request.
+"""The warm kernels' template process: import the chapters' libraries once, then fork one kernel per request.
 
-Run by :class:`ccg_leadership.kernel_pool.KernelPool` as ``python -c <this source> FD MODULE...``
-(as source, so no book file appears among a kernel's loaded modules), where FD is a Unix socket the
-pool has already bound and set listening (so launchers can connect from the moment the pool is
-published, while this process is still importing). It imports each MODULE (third-party libraries
-only: the book's own package must be imported, and so recorded, by each chapter itself).
+Run by :class:`ccg_book.warm_kernels.pool.WarmKernels` as ``python -c <this source> FD MODULE...`` (as
+source, so no book file appears among a kernel's loaded modules), where FD is a Unix socket already
+bound and listening (kernels can be requested from the moment it is published, while this process
+is still importing). It imports each MODULE (third-party libraries only: the book's own package must
+be imported, and so recorded by the dependency audit, by each chapter itself).
 
-Protocol, per connection from ``launcher.py``: the launcher sends an 8-byte length and a JSON request
-``{"connection_file", "cwd", "env"}`` together with its stdin, stdout and stderr descriptors
-(SCM_RIGHTS). The template forks; the child takes those descriptors, directory and environment and
-runs ``ipykernel`` exactly as ``python -m ipykernel_launcher -f CONNECTION_FILE`` would. The template
-answers ``pid N`` at once and ``exit CODE`` when the kernel ends; if the launcher goes away first,
-the kernel is killed. The template exits when its parent (the build) does, or on SIGTERM.
+Protocol, per connection from the kernel provisioner (:mod:`ccg_book.warm_kernels.provisioner`): an
+8-byte length and a JSON request ``{"argv", "cwd", "env"}`` (``argv``: the arguments that follow
+``python -m ipykernel_launcher``), sent with the three descriptors the kernel's stdin, stdout and
+stderr should use (SCM_RIGHTS). The template forks; the child starts a new session (its own process
+group, as jupyter_client gives every kernel), takes those descriptors, folder and environment and runs
+``ipykernel`` exactly as ``python -m ipykernel_launcher ARGV`` would. The template answers ``pid N`` at
+once and ``exit CODE`` when the kernel ends; if the provisioner's connection closes first, the kernel
+is killed. The template exits when its parent (the build) does, or on SIGTERM.
 """
 
 import contextlib
@@ -39,13 +41,14 @@ def receive_request(connection: socket.socket) -> tuple[dict, list[int]]:
     while len(body) < length:
         chunk = connection.recv(65536)
         if not chunk:
-            raise ConnectionError("launcher closed the connection mid-request")
+            raise ConnectionError("client closed the connection mid-request")
         body += chunk
     return json.loads(body.decode("utf-8")), list(fds)
 
 
 def become_kernel(request: dict, fds: list[int]) -> None:
-    """In the forked child: adopt the launcher's streams, directory and environment; run ipykernel."""
+    """In the forked child: adopt the requester's streams, directory and environment; run ipykernel."""
+    os.setsid()
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)
@@ -57,7 +60,7 @@ def become_kernel(request: dict, fds: list[int]) -> None:
     os.environ.update(request["env"])
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # as ipykernel_launcher does: the kernel's shell puts the working folder back
-    sys.argv = [sys.argv[0], "-f", request["connection_file"]]
+    sys.argv = [sys.argv[0], *request["argv"]]
     if os.environ.get("JPY_PARENT_PID"):  # ipykernel reads it at import time, i.e. in the template
         sys.argv.append(f"--IPKernelApp.parent_handle={int(os.environ['JPY_PARENT_PID'])}")
     code = 0
@@ -79,8 +82,8 @@ def become_kernel(request: dict, fds: list[int]) -> None:
     os._exit(code)
 
 
-def fork_kernel(connection: socket.socket, server: socket.socket, launchers: dict) -> int | None:
-    """Fork a kernel for the request on ``connection``; return its pid (None if the launcher is gone)."""
+def fork_kernel(connection: socket.socket, server: socket.socket, clients: dict) -> int | None:
+    """Fork a kernel for the request on ``connection``; return its pid (None if the client is gone)."""
     try:
         request, fds = receive_request(connection)
     except (OSError, ValueError):
@@ -89,7 +92,7 @@ def fork_kernel(connection: socket.socket, server: socket.socket, launchers: dic
     pid = os.fork()
     if pid == 0:
         server.close()
-        for other in [connection, *launchers]:
+        for other in [connection, *clients]:
             other.close()
         become_kernel(request, fds)
     for fd in fds:
@@ -127,27 +130,27 @@ def serve(fd: int, modules: list[str]) -> None:
         running = False
 
     signal.signal(signal.SIGTERM, stop)
-    launchers: dict[socket.socket, int] = {}  # launcher connection -> its kernel's pid
+    clients: dict[socket.socket, int] = {}  # client connection -> its kernel's pid
     while running and os.getppid() == parent:
-        readable, _, _ = select.select([server, *launchers], [], [], 0.05)
+        readable, _, _ = select.select([server, *clients], [], [], 0.05)
         for ready in readable:
             if ready is server:
                 connection, _ = server.accept()
-                pid = fork_kernel(connection, server, launchers)
+                pid = fork_kernel(connection, server, clients)
                 if pid is not None:
-                    launchers[connection] = pid
-            elif not ready.recv(1):  # the launcher died (or was killed): so must its kernel
-                _kill(launchers.pop(ready))
+                    clients[connection] = pid
+            elif not ready.recv(1):  # the client died (or was killed): so must its kernel
+                _kill(clients.pop(ready))
                 ready.close()
-        reap(launchers)
-    for connection, pid in launchers.items():
+        reap(clients)
+    for connection, pid in clients.items():
         _kill(pid)
         connection.close()
     server.close()
 
 
-def reap(launchers: dict[socket.socket, int]) -> None:
-    """Collect finished kernels and tell each one's launcher its exit status."""
+def reap(clients: dict[socket.socket, int]) -> None:
+    """Collect finished kernels and tell each one's client its exit status."""
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -155,12 +158,12 @@ def reap(launchers: dict[socket.socket, int]) -> None:
             return
         if pid == 0:
             return
-        for connection, kernel in list(launchers.items()):
+        for connection, kernel in list(clients.items()):
             if kernel == pid:
                 with contextlib.suppress(OSError):
                     connection.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
                 connection.close()
-                del launchers[connection]
+                del clients[connection]
 
 
 def _kill(pid: int) -> None:
