@@ -8,7 +8,9 @@ post-transform replaces:
   nodes built from that HTML: tables become real tables (the ``<summary>``/``<caption>`` before them
   their title), paragraphs and lists stay paragraphs and lists, and every label (provenance badges
   included) stays as its words;
-- each interactive widget (the survey explorer) by a sentence pointing to the website.
+- each interactive widget (the survey explorer) by a sentence pointing to the website;
+- the code of cells tagged ``hide-input`` or ``hide-cell`` (folded away on the site) is left out, as
+  a printed report shows the result, not the code behind it.
 
 HTML builds are untouched.
 """
@@ -24,6 +26,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
+HIDDEN_INPUT = {"input", "input+output", "all"}  # myst-nb's hide_mode of hide-input/-cell tags
 BLOCKS = {"p", "div", "details", "summary", "caption", "li", "h1", "h2", "h3", "h4", "figcaption"}
 WIDGET_TEXT = (
     "This part of the page is interactive and is not reproduced in the PDF edition: the book's "
@@ -123,15 +126,23 @@ def _table(table: _Element, title: str | None) -> nodes.table | None:
     width = max((sum(int(c.attrs.get("colspan") or 1) for c in row) for row in head + body), default=0)
     if not width or not body:
         return None
-    node = nodes.table(classes=["longtable"] if len(body) > 25 else [])
+    # Column widths in proportion to each column's longest text (capped), so every column wraps
+    # within the page instead of running off it.
+    longest = [4] * width
+    for row in head + body:
+        for index, cell in enumerate(row[:width]):
+            words = cell.text().split() or [""]
+            unbreakable = round(1.4 * max(map(len, words))) + 2  # bold headers are wider than body text
+            longest[index] = max(longest[index], min(len(cell.text()), 30), unbreakable)
+    node = nodes.table(classes=["colwidths-given", *(["longtable"] if len(body) > 25 else [])])
     caption = next((c for c in table.children if isinstance(c, _Element) and c.tag == "caption"), None)
     title = caption.text() if caption is not None else title
     if title:
         node += nodes.title("", title)
     group = nodes.tgroup(cols=width)
     node += group
-    for _ in range(width):
-        group += nodes.colspec(colwidth=1)
+    for size in longest:
+        group += nodes.colspec(colwidth=size)
 
     def row_node(cells: list[_Element]) -> nodes.row:
         row = nodes.row()
@@ -205,6 +216,10 @@ class PrintableOutputs(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
+        for cell in list(self.document.findall(nodes.container)):
+            if cell.get("nb_element") == "cell_code" and cell.get("hide_mode") in HIDDEN_INPUT:
+                for source in [c for c in cell.children if c.get("nb_element") == "cell_code_source"]:
+                    cell.remove(source)
         for bundle in list(self.document.findall(nodes.container)):
             if bundle.get("nb_element") != "mime_bundle":
                 continue
