@@ -209,7 +209,8 @@ def reader_notebook(text: str, cache: Any, docname: str) -> str:
         for cell in notebook.cells
         if not (cell.cell_type == "code" and cell.source.lstrip().startswith(BUILD_CELL_MARKER))
     ]
-    for cell in notebook.cells:
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index}"  # nbformat gives new cells random ids; these are stable between builds
         for output in cell.get("outputs", []):
             show_glued(output)
     nbformat.validate(notebook)
