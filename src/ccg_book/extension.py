@@ -6,7 +6,17 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import alt_text, book_environment, case_pages, dependencies, site_fixes, widget_assets
+from . import (
+    alt_text,
+    book_environment,
+    case_pages,
+    dependencies,
+    downloads,
+    latex,
+    repository,
+    site_fixes,
+    widget_assets,
+)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -17,4 +27,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     widget_assets.setup(app)
     dependencies.setup(app)
     site_fixes.setup(app)
+    repository.setup(app)
+    downloads.setup(app)
+    latex.setup(app)
     return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
