@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import shutil
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 import nbformat
 import pytest
 import yaml
-from bookhelpers import REPO, toc_pages
+from bookhelpers import REPO, build, toc_pages
 
 from ccg_book import downloads
 
@@ -120,3 +121,21 @@ def test_every_page_is_offered_as_source_and_every_notebook_with_outputs(
         if charts:
             assert pngs > 0, f"{page}: the page shows charts, its notebook has no image output"
     assert with_outputs >= 8
+
+
+@pytest.mark.book
+def test_a_built_pdf_edition_is_offered_and_copied(built_book: Path, site: Path, tmp_path: Path) -> None:
+    """Without the PDF the appendix says how to make it; once scripts/pdf.sh has written it, a rebuild
+    (the no-change check counts the PDF as an input) links it and copies it into the site."""
+    assert "scripts/pdf.sh" in (site / f"{APPENDIX}.html").read_text(encoding="utf-8")
+    assert not (site / downloads.FOLDER / downloads.PDF).exists()
+    book = tmp_path / "book"
+    shutil.copytree(built_book, book, symlinks=True)
+    fake_pdf = b"%PDF-1.7\n% stand-in for the PDF edition\n"
+    (book / downloads.PDF_BUILT).parent.mkdir(parents=True, exist_ok=True)
+    (book / downloads.PDF_BUILT).write_bytes(fake_pdf)
+    result = build(book)
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = (book / "_build" / "html" / f"{APPENDIX}.html").read_text(encoding="utf-8")
+    assert f'href="../{downloads.FOLDER}/{downloads.PDF}"' in html
+    assert (book / "_build" / "html" / downloads.FOLDER / downloads.PDF).read_bytes() == fake_pdf

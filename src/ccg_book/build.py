@@ -35,7 +35,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from . import book_environment
-from .inputs import is_input_part
+from .inputs import PDF_EDITION, is_input_part
 
 BUILD = Path("_build")
 EXECUTION_CACHE = BUILD / ".jupyter_cache"  # jupyter-book's default nb_execution_cache_path
@@ -88,6 +88,9 @@ def input_signature(book: Path, variables: dict[str, str]) -> str:
                 else:
                     info = entry.stat()
                     entries.append(f"{relpath}\0{info.st_size}\0{info.st_mtime_ns}")
+    if (book / PDF_EDITION).is_file():
+        info = (book / PDF_EDITION).stat()
+        entries.append(f"{PDF_EDITION}\0{info.st_size}\0{info.st_mtime_ns}")
     for folder in sorted({p for p in sys.path if p.endswith("site-packages") and os.path.isdir(p)}):
         entries.extend(f"package\0{name}" for name in os.listdir(folder) if name.endswith(".dist-info"))
     entries.extend(f"env\0{name}\0{value}" for name, value in variables.items())

@@ -41,9 +41,13 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from .dependencies import CELL_MARKER
+from .inputs import PDF_EDITION
 
 FOLDER = "downloads"
 ARCHIVE = "ccg-book-data.zip"
+PDF_BUILT = Path(PDF_EDITION)  # what scripts/pdf.sh writes (latex_documents in _config.yml)
+PDF = PDF_BUILT.name
+PDF_SEEN = "ccg_download_pdf"  # env attribute: whether the PDF edition existed when the links were made
 DATA = "data"
 SOURCES = "ccg_download_sources"  # env attribute: docname -> notebook text as myst-nb read it
 SKIP = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
@@ -113,6 +117,16 @@ def downloads_nodes(env: Any, fromdoc: str) -> list[nodes.Node]:
         nodes.literal("", ".md"),
         ").",
     )
+    if (Path(env.srcdir) / PDF_BUILT).is_file():
+        pdf = _paragraph(
+            "The whole book as a PDF edition: ", _link(PDF, _relative(fromdoc, f"{FOLDER}/{PDF}")), "."
+        )
+    else:
+        pdf = _paragraph(
+            "The PDF edition is made by ",
+            nodes.literal("", "scripts/pdf.sh"),
+            " (see the README); this copy of the site was built without it.",
+        )
     items = nodes.bullet_list(classes=["ccg-downloads"])
     for docname in book_order(env):
         title = env.titles[docname].astext() if docname in env.titles else docname
@@ -121,7 +135,7 @@ def downloads_nodes(env: Any, fromdoc: str) -> list[nodes.Node]:
             parts += [_link("notebook", _relative(fromdoc, f"{FOLDER}/{docname}.ipynb")), " · "]
         parts.append(_link("MyST source", _relative(fromdoc, f"{FOLDER}/{docname}.md")))
         items += nodes.list_item("", _paragraph(*parts))
-    return [intro, items]
+    return [pdf, intro, items]
 
 
 def fill_downloads(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -238,6 +252,9 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_archive(book, out / ARCHIVE)
     wanted = {out / ARCHIVE}
+    if (book / PDF_BUILT).is_file():
+        wanted.add(out / PDF)
+        copy_if_changed(book / PDF_BUILT, out / PDF)
     for docname in book_order(env):
         wanted.add(out / f"{docname}.md")
         copy_if_changed(Path(env.doc2path(docname)), out / f"{docname}.md")
@@ -253,7 +270,10 @@ def outdated_downloads_page(app: Sphinx, env: Any, added: set, changed: set, rem
     and any notebook whose text this extension has not kept yet (an environment from before it)."""
     sources = getattr(env, SOURCES, {})
     pages = {d for d in env.all_docs if d not in removed and is_notebook(env, d) and d not in sources}
-    if added or removed:
+    pdf_now = (Path(env.srcdir) / PDF_BUILT).is_file()
+    pdf_changed = getattr(env, PDF_SEEN, None) != pdf_now
+    setattr(env, PDF_SEEN, pdf_now)
+    if added or removed or pdf_changed:
         pages |= {d for d, meta in env.metadata.items() if meta.get("ccg_downloads") and d not in removed}
     return sorted(pages)
 

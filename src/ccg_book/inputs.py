@@ -24,6 +24,9 @@ NOT_INPUTS: frozenset[str] = frozenset(
     }
 )
 NOT_INPUT_SUFFIXES: tuple[str, ...] = (".egg-info", ".pyc")
+PDF_EDITION = "_build/latex/ccg-leadership-edition.pdf"
+"""The PDF edition ``scripts/pdf.sh`` writes; the one build product the HTML site takes in (offered as
+a download when present), so the no-change check counts it as an input."""
 
 
 def is_input_part(name: str) -> bool:

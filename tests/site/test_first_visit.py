@@ -1,0 +1,48 @@
+"""A reader's first visit: empty browser storage and no colour-scheme preference.
+
+The other browser tests set the theme before any script runs, so they never see what a first-time reader
+sees. Here every ToC page (and the site root) is opened as a first visit: storage cleared, no
+``prefers-color-scheme`` preference, and nothing set in ``localStorage``. The page must log no console
+error and request nothing that fails (no 404, not even ``/favicon.ico``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sitecheck import PAGES
+
+pytestmark = pytest.mark.browser
+
+
+def first_visit(context: Any, base_url: str, path: str) -> dict[str, list[str]]:
+    """Open ``path`` as a first visit; return its console errors and failed requests."""
+    origin = base_url.rstrip("/")
+    page = context.new_page()
+    seen: dict[str, list[str]] = {"console": [], "failed": []}
+    try:
+        # Same origin, not a book page (no theme script runs): wipe what earlier visits stored.
+        page.goto(base_url + "_static/basic.css")
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        page.emulate_media(color_scheme="no-preference")
+        page.on("console", lambda m: m.type == "error" and seen["console"].append(m.text))
+        page.on("pageerror", lambda e: seen["console"].append(str(e)))
+        page.on("response", lambda r: r.status >= 400 and seen["failed"].append(f"{r.status} {r.url}"))
+        page.on(
+            "requestfailed", lambda r: r.url.startswith(origin) and seen["failed"].append(f"failed {r.url}")
+        )
+        page.goto(base_url + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        stored = page.evaluate("() => Object.keys(localStorage).length")
+        assert isinstance(stored, int)
+    finally:
+        page.close()
+    return seen
+
+
+@pytest.mark.parametrize("path", ["", *[f"{name}.html" for name in PAGES]])
+def test_first_visit_is_clean(browser_context: Any, site_url: str, path: str) -> None:
+    seen = first_visit(browser_context, site_url, path)
+    assert seen["console"] == [], f"{path or 'site root'}: console errors on a first visit: {seen['console']}"
+    assert seen["failed"] == [], f"{path or 'site root'}: failed requests on a first visit: {seen['failed']}"
