@@ -139,3 +139,7 @@ def test_a_built_pdf_edition_is_offered_and_copied(built_book: Path, site: Path,
     html = (book / "_build" / "html" / f"{APPENDIX}.html").read_text(encoding="utf-8")
     assert f'href="../{downloads.FOLDER}/{downloads.PDF}"' in html
     assert (book / "_build" / "html" / downloads.FOLDER / downloads.PDF).read_bytes() == fake_pdf
+    # ... and every page's download menu offers it (a page that was not otherwise rewritten, too).
+    intro = (book / "_build" / "html" / "chapters" / "01-introduction.html").read_text(encoding="utf-8")
+    assert f'href="../{downloads.FOLDER}/{downloads.PDF}"' in intro
+    assert "download-book-pdf-button" in intro

@@ -265,15 +265,36 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         stale.unlink()  # a page that left the book, or a leftover partial archive
 
 
+def offer_pdf_in_menu(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Add the PDF edition, when built, to every page's download menu (the theme's ``header_buttons``)."""
+    if not (Path(app.srcdir) / PDF_BUILT).is_file():
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"].append(
+                {
+                    "type": "link",
+                    "url": context["pathto"](f"{FOLDER}/{PDF}", 1),
+                    "text": "book .pdf",
+                    "tooltip": "Download the whole book as a PDF",
+                    "icon": "fas fa-book",
+                    "label": "download-book-pdf-button",
+                }
+            )
+
+
 def outdated_downloads_page(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
-    """Pages to re-read: the page with the links when pages come or go (its list names every page),
-    and any notebook whose text this extension has not kept yet (an environment from before it)."""
+    """Pages to re-read: every page when the PDF edition came or went (each page's download menu), the
+    page with the links when pages come or go (its list names every page), and any notebook whose text
+    this extension has not kept yet (an environment from before it)."""
     sources = getattr(env, SOURCES, {})
     pages = {d for d in env.all_docs if d not in removed and is_notebook(env, d) and d not in sources}
     pdf_now = (Path(env.srcdir) / PDF_BUILT).is_file()
     pdf_changed = getattr(env, PDF_SEEN, None) != pdf_now
     setattr(env, PDF_SEEN, pdf_now)
-    if added or removed or pdf_changed:
+    if pdf_changed:  # the PDF edition came or went: every page's download menu changes
+        return sorted(d for d in env.all_docs if d not in removed)
+    if added or removed:
         pages |= {d for d, meta in env.metadata.items() if meta.get("ccg_downloads") and d not in removed}
     return sorted(pages)
 
@@ -288,4 +309,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", fill_downloads)
     app.connect("env-get-outdated", outdated_downloads_page)
     app.connect("build-finished", write_downloads)
+    # After sphinx-book-theme fills in the download menu (its handler runs at priority 501).
+    app.connect("html-page-context", offer_pdf_in_menu, priority=600)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
