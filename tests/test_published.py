@@ -74,3 +74,12 @@ def test_survey_links_name_the_answer_each_percentage_counts() -> None:
         "5%": "clinicians",
     }
     assert not table["Case-study theme"].str.contains("_").any()
+
+
+def test_findings_table_names_each_answer_once_and_marks_derived_rows_without_stacked_brackets() -> None:
+    said = published.findings_table(published.load_published()).set_index("Finding")["What was published"]
+    assert said["Q12"].count("quite a lot to very extensive") == 1, said["Q12"]
+    assert said["Q7"].startswith("managers on their own: ")
+    for ident in ("Q2a", "Q9a"):  # tagged [I] in the data: worked out by the editors
+        assert said[ident].endswith("Worked out by the editors from published values."), said[ident]
+        assert not re.search(r"\)\s*\(", said[ident]), said[ident]

@@ -96,10 +96,10 @@ def findings_table(published: Published) -> pd.DataFrame:
     for ident, row in findings.iterrows():
         said = str(row["published"])
         answer = ANSWER_OF_FINDING.get(str(ident), "")
-        if answer:
+        if answer and answer not in said:
             said = f"{answer}: {said}"
         if row["tag"] == "I":
-            said += " (worked out by the editors from published values)"
+            said += ". Worked out by the editors from published values."
         rows.append(
             {
                 "Finding": str(ident),
@@ -186,7 +186,7 @@ ANSWER_OF_FINDING: dict[str, str] = {
     "Q7": "managers on their own",
     "Q8": "managers together with clinicians",
     "Q9": "clinicians",
-    "Q9a": "the three answers above together",
+    "Q9a": "sum of the three answers above",
     "Q10": "agree",
     "Q12": "quite a lot to very extensive",
 }
