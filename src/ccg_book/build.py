@@ -181,6 +181,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"book: {book / '_build' / 'html' / 'index.html'}\nexecuted notebooks: 0")
         return 0
     (book / STAMP).unlink(missing_ok=True)
+    from . import data_gate  # (imports Sphinx's errors: not needed by a no-change rebuild)
+
+    try:  # the extension checks again at builder-inited, skipped then because the inputs passed now
+        data_gate.check_book_data(book, book / BUILD)
+    except data_gate.DataCheckFailed as failure:  # before any notebook executes
+        print(f"{failure.category}:\n{failure}\nbuild FAILED (the book's data)", file=sys.stderr)
+        return 1
     before = cache_records(book)
     status = run_build(book, fresh=args.all, jobs=args.jobs)
     if status != 0:

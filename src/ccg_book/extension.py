@@ -10,6 +10,7 @@ from . import (
     alt_text,
     book_environment,
     case_pages,
+    data_gate,
     dependencies,
     downloads,
     latex,
@@ -22,6 +23,7 @@ from . import (
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register every behaviour of the extension."""
     book_environment.setup(app)
+    data_gate.setup(app)
     alt_text.setup(app)
     case_pages.setup(app)
     widget_assets.setup(app)
