@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
+from .build_state import DATA_CHECKED
 from .dependencies import build_dir, file_hash
 from .inputs import is_input_part
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-STAMP = Path(".ccg_build") / "data-checked"
+STAMP = DATA_CHECKED
 PACKAGES = ("numpy", "pandas", "pandera", "scipy", "statsmodels", "PyYAML", "matplotlib")
 """The installed packages whose versions can change what loading and checking the data computes."""
 

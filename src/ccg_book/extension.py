@@ -13,6 +13,7 @@ from . import (
     data_gate,
     dependencies,
     downloads,
+    interrupted_builds,
     latex,
     repository,
     site_fixes,
@@ -24,6 +25,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register every behaviour of the extension."""
     book_environment.setup(app)
     data_gate.setup(app)
+    interrupted_builds.setup(app)
     alt_text.setup(app)
     case_pages.setup(app)
     widget_assets.setup(app)
