@@ -17,6 +17,7 @@ from . import (
     latex,
     repository,
     site_fixes,
+    toc_check,
     widget_assets,
 )
 
@@ -34,4 +35,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     repository.setup(app)
     downloads.setup(app)
     latex.setup(app)
+    toc_check.setup(app)
     return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
