@@ -28,6 +28,7 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 from .build_state import DATA_CHECKED
+from .claims import claims_on
 from .dependencies import build_dir, file_hash
 from .inputs import is_input_part
 
@@ -94,9 +95,12 @@ def check_book_data(book: Path, build: Path) -> bool:
     # whose data passed unchanged never needs in the Sphinx process.
     from ccg_leadership.data_check import check_data
     from ccg_leadership.datafiles import DataFileError
+    from ccg_leadership.survey.findings import FindingsNotHeld
 
     try:
         check_data(data)
+    except FindingsNotHeld as error:  # and the sentences of the book that rest on them
+        raise DataCheckFailed("\n".join([*error.lines, *claims_on(Path(book), set(error.failed))])) from None
     except DataFileError as error:
         raise DataCheckFailed(str(error)) from None
     stamp.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from . import (
     alt_text,
     book_environment,
     case_pages,
+    claims,
     data_gate,
     dependencies,
     downloads,
@@ -26,6 +27,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register every behaviour of the extension."""
     book_environment.setup(app)
     data_gate.setup(app)
+    claims.setup(app)
     interrupted_builds.setup(app)
     alt_text.setup(app)
     case_pages.setup(app)

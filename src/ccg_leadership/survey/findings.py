@@ -50,8 +50,10 @@ NEEDS = {
 class FindingsNotHeld(DataFileError):
     """Published findings the survey data do not reproduce: one line per failed finding."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], failed: list[str] | None = None) -> None:
         self.lines = lines
+        self.failed = failed or []
+        """The ids of the failed findings."""
         super().__init__("\n".join(lines))
 
 
@@ -249,5 +251,5 @@ def verify_findings(survey: Survey) -> pd.DataFrame:
     if len(failed):
         lines = [f"{len(failed)} published finding(s) not reproduced by the survey data:"]
         lines += [failure_line(survey, str(ident), checked.loc[ident]) for ident in failed]
-        raise FindingsNotHeld(lines)
+        raise FindingsNotHeld(lines, [str(ident) for ident in failed])
     return checked
