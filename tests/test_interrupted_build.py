@@ -1,15 +1,17 @@
 """A build stopped part-way is repaired by the next build: the site equals a clean build's.
 
 Unit tests drive the extension's handlers (:mod:`ccg_book.interrupted_builds`) and the entry point's
-no-change check with a stand-in for Sphinx's application object. The ``book`` test starts a cold
-build of a copy, kills its whole process group with SIGKILL as soon as the first chapter page of the
-write phase appears, builds again, and compares the site with the session's clean build (the
-execution-status table and asset checksums masked, as in tests/test_reproducible.py).
+no-change check with a stand-in for Sphinx's application object. The ``book`` tests start a cold
+build of a copy, kill its whole process group with SIGKILL at a moment of the write phase (the first
+chapter page written; every page written and the images being copied, before the search index),
+build again, and compare the site with the session's clean build (the execution-status table and
+asset checksums masked, as in tests/test_reproducible.py).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -73,10 +75,16 @@ def test_no_change_short_cut_refuses_a_site_with_the_marker(tmp_path: Path) -> N
     assert not entry_point.up_to_date(book, signature)
 
 
-def kill_when_writing(book: Path, timeout: float = 1800) -> float:
-    """Start a cold build of ``book``; SIGKILL its process group when a chapter page is written.
+def first_page_written(html: Path, start: float) -> bool:
+    """A chapter page of this build is there: the write phase has begun."""
+    pages = html / "chapters"
+    return pages.is_dir() and any(p.stat().st_mtime >= start for p in pages.glob("*.html"))
 
-    Returns the seconds from start to kill. Fails if the build ends before any page appears.
+
+def kill_when(book: Path, moment, timeout: float = 1800) -> float:
+    """Start a cold build of ``book``; SIGKILL its process group as soon as ``moment(html, start)``.
+
+    Returns the seconds from start to kill. Fails if the build ends before the moment comes.
     """
     start = time.time()
     process = subprocess.Popen(
@@ -86,12 +94,12 @@ def kill_when_writing(book: Path, timeout: float = 1800) -> float:
         env={**os.environ, "PYTHONPATH": str(book / "src")},
         start_new_session=True,
     )
-    pages = book / "_build" / "html" / "chapters"
+    html = book / "_build" / "html"
     try:
         while time.time() - start < timeout:
             if process.poll() is not None:
                 pytest.fail(f"the build ended (rc={process.returncode}) before it could be interrupted")
-            if pages.is_dir() and any(p.stat().st_mtime >= start for p in pages.glob("*.html")):
+            if moment(html, start):
                 break
             time.sleep(0.05)
         else:
@@ -103,9 +111,9 @@ def kill_when_writing(book: Path, timeout: float = 1800) -> float:
 
 
 @pytest.mark.book
-def test_a_build_killed_while_writing_pages_is_repaired_by_the_next(site: Path, tmp_path: Path) -> None:
+def test_a_cold_build_killed_while_writing_is_repaired_by_the_next(site: Path, tmp_path: Path) -> None:
     book = copy_book(tmp_path / "book")
-    kill_when_writing(book)
+    kill_when(book, first_page_written)
     assert (book / "_build" / IN_PROGRESS).is_file()
     assert not (book / "_build" / "html" / "searchindex.js").exists(), "the build was not interrupted"
     result = build(book)
@@ -119,3 +127,45 @@ def test_a_build_killed_while_writing_pages_is_repaired_by_the_next(site: Path, 
         site / "searchindex.js"
     )
     assert "Sphinx not run" in build(book).stdout  # and the repaired site is then accepted
+
+
+EDITED = ("chapters/01-introduction.md", "chapters/02-design-and-methods.md", "chapters/06-conclusions.md")
+NEW_WORD = "Zymurgically"
+
+
+def edited_copy(built_book: Path, target: Path) -> Path:
+    """A copy of the session's built book (with its _build) whose chapters in EDITED gain a sentence."""
+    shutil.copytree(built_book, target, symlinks=True, ignore=shutil.ignore_patterns("build.log"))
+    for name in EDITED:
+        path = target / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.rstrip("\n") + f"\n\n{NEW_WORD} speaking, this sentence is new.\n", encoding="utf-8"
+        )
+    return target
+
+
+@pytest.mark.book
+def test_an_edit_build_killed_while_writing_is_repaired_by_the_next(built_book: Path, tmp_path: Path) -> None:
+    """After a prose edit the search index (written last) is the stale one if the build is cut short."""
+    reference = edited_copy(built_book, tmp_path / "reference")
+    result = build(reference)
+    assert result.returncode == 0, result.stderr[-3000:]
+    book = edited_copy(built_book, tmp_path / "book")
+    kill_when(book, first_page_written)
+    assert (book / "_build" / IN_PROGRESS).is_file()
+    html = book / "_build" / "html"
+    assert NEW_WORD.lower() not in (html / "searchindex.js").read_text(encoding="utf-8").lower(), (
+        "the build was not interrupted before its search index"
+    )
+    result = build(book)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (book / "_build" / IN_PROGRESS).exists()
+    site = reference / "_build" / "html"
+    problems = differences(site, html, normalise=without_asset_checksums)
+    assert not problems, "the repaired site differs from an uninterrupted build:\n" + "\n\n".join(
+        problems[:10]
+    )
+    assert searchindex_without_numbers(html / "searchindex.js") == searchindex_without_numbers(
+        site / "searchindex.js"
+    )
