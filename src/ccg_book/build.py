@@ -10,7 +10,8 @@ extension :mod:`ccg_book`. This entry point only adds speed:
 - **No-change short cut.** If no input changed since the last *successful* build (same book files by
   path, size and modification time, same installed packages, same build variables) and its output is
   still there, Sphinx is not started. The stamp is removed before a build starts and written only
-  after it succeeded, so an interrupted or failed build is never taken for a finished one.
+  after it succeeded, so an interrupted or failed build is never taken for a finished one; nor is a
+  site whose in-progress marker (:mod:`ccg_book.interrupted_builds`) is still there.
   ``--force`` or ``--all`` always build.
 - **Parallel execution.** Sphinx reads this book serially, so the notebooks the build will execute
   are executed first, on ``--jobs`` processes (default: the CPUs this process may use), into
@@ -35,6 +36,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from . import book_environment
+from .build_state import IN_PROGRESS
 from .inputs import PDF_EDITION, is_input_part
 
 BUILD = Path("_build")
@@ -101,7 +103,8 @@ def up_to_date(book: Path, signature: str) -> bool:
     """True if the last successful build saw exactly these inputs and its output is still there."""
     stamp = book / STAMP
     finished = stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == signature
-    return finished and all((book / path).is_file() for path in OUTPUTS)
+    interrupted = (book / BUILD / IN_PROGRESS).exists()  # a later build stopped part-way
+    return finished and not interrupted and all((book / path).is_file() for path in OUTPUTS)
 
 
 def cache_records(book: Path) -> dict[int, str]:
@@ -184,6 +187,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"book: {book / '_build' / 'html' / 'index.html'}\nexecuted notebooks: 0")
         return 0
     (book / STAMP).unlink(missing_ok=True)
+    from . import data_gate  # (imports Sphinx's errors: not needed by a no-change rebuild)
+
+    try:  # the extension checks again at builder-inited, skipped then because the inputs passed now
+        data_gate.check_book_data(book, book / BUILD)
+    except data_gate.DataCheckFailed as failure:  # before any notebook executes
+        print(f"{failure.category}:\n{failure}\nbuild FAILED (the book's data)", file=sys.stderr)
+        return 1
     before = cache_records(book)
     status = run_build(book, fresh=args.all, jobs=args.jobs)
     if status != 0:

@@ -10,11 +10,15 @@ from . import (
     alt_text,
     book_environment,
     case_pages,
+    claims,
+    data_gate,
     dependencies,
     downloads,
+    interrupted_builds,
     latex,
     repository,
     site_fixes,
+    toc_check,
     widget_assets,
 )
 
@@ -22,6 +26,9 @@ from . import (
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register every behaviour of the extension."""
     book_environment.setup(app)
+    data_gate.setup(app)
+    claims.setup(app)
+    interrupted_builds.setup(app)
     alt_text.setup(app)
     case_pages.setup(app)
     widget_assets.setup(app)
@@ -30,4 +37,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     repository.setup(app)
     downloads.setup(app)
     latex.setup(app)
+    toc_check.setup(app)
     return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,6 +7,7 @@ an unchanged one is read once per process.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -40,6 +41,7 @@ def read_csv(path: Path, schema: pa.DataFrameSchema, *, dtype: dict | None = Non
         raise DataFileError(f"{path}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
     if not raw.strip():
         raise DataFileError(f"{path}: file is empty; expected a header row and data rows")
+    check_field_counts(path, raw)
     try:
         frame = pd.read_csv(path, dtype=dtype or str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, ValueError) as exc:
@@ -58,6 +60,29 @@ def read_csv(path: Path, schema: pa.DataFrameSchema, *, dtype: dict | None = Non
         return schema.validate(frame, lazy=True)
     except pe.SchemaErrors as exc:
         raise DataFileError(describe_failures(path, _root_causes(exc.failure_cases))) from None
+
+
+def check_field_counts(path: Path, text: str) -> None:
+    """Raise DataFileError unless every row of the CSV ``text`` has as many fields as its header.
+
+    Read with the csv module first because pandas fills a short row with blanks (a respondent who
+    skipped the last questions) and may shift a long one. Blank lines are skipped, as pandas does.
+    """
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = next(reader)
+        row = 0
+        for fields in reader:
+            if not fields:
+                continue
+            row += 1
+            if len(fields) != len(header):
+                raise DataFileError(
+                    f"{path}: row {row} (line {reader.line_num}): {len(fields)} field(s), expected "
+                    f"{len(header)} (the header's columns); check for a missing or extra comma"
+                )
+    except csv.Error as exc:
+        raise DataFileError(f"{path}: line {reader.line_num}: cannot be parsed as CSV: {exc}") from None
 
 
 def _root_causes(failures: pd.DataFrame) -> pd.DataFrame:
@@ -101,6 +126,22 @@ def load_yaml(text: str) -> object:
     compiled), about eight times faster; errors are ``yaml.YAMLError`` as with ``safe_load``.
     """
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def read_yaml(path: Path) -> object:
+    """Parse the YAML file ``path``; a syntax error is a DataFileError naming the file, line and column."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: file not found")
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{path}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataFileError(f"{path}: {where}not valid YAML: {problem}") from None
 
 
 def file_stamp(path: Path) -> tuple[int, int]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandera.pandas as pa
 from pandera.io.pandas_io import deserialize_schema
 
-from .datafiles import DataFileError, load_yaml, once_per_version, read_validated
+from .datafiles import DataFileError, once_per_version, read_validated, read_yaml
 
 
 def schema_path(name: str, data: Path) -> Path:
@@ -25,7 +25,11 @@ def load_schema(name: str, data: Path) -> pa.DataFrameSchema:
 
 def _parse(path: Path) -> pa.DataFrameSchema:
     """Build the schema as ``DataFrameSchema.from_yaml`` does, parsing the YAML with libyaml."""
-    return deserialize_schema(load_yaml(path.read_text(encoding="utf-8")))
+    content = read_yaml(path)
+    try:
+        return deserialize_schema(content)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # pandera's errors for a bad schema
+        raise DataFileError(f"{path}: not a valid pandera schema: {type(exc).__name__}: {exc}") from None
 
 
 def read_table(path: Path, schema: str, data: Path):

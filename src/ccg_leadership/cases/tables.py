@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import html as html_tables
 from ..survey.data import Survey
-from ..survey.findings import check_findings
+from ..survey.findings import FindingsNotHeld, check_findings, failure_line
 from .records import (
     DRIVER_SHORT,
     DRIVERS,
@@ -218,8 +218,10 @@ def survey_figures(survey: Survey, ids: list[str]) -> dict[str, float]:
     figures = {}
     for ident in ids:
         row = checked.loc[ident]
-        if not bool(row["passed"]) or row["computed_rounded"] is None:
-            raise ValueError(f"survey finding {ident} is not reproduced by the survey data ({row['detail']})")
+        if not bool(row["passed"]):
+            raise FindingsNotHeld([failure_line(survey, ident, row)])
+        if row["computed_rounded"] is None or pd.isna(row["computed_rounded"]):
+            raise ValueError(f"survey finding {ident} publishes a direction, not a number to show")
         figures[ident] = float(row["computed_rounded"])
     return figures
 

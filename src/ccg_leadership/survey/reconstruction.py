@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..datafiles import load_yaml, once_per_version
+from ..datafiles import DataFileError, once_per_version, read_yaml
 from ..paths import data_dir
 from .data import Survey, load_survey, read_items, read_roles, responses_path
 from .findings import check_findings
@@ -59,16 +59,40 @@ def load_config(data: Path | None = None) -> dict:
     return once_per_version(("reconstruction", str(path)), (path,), lambda: _read_config(path))
 
 
+REQUIRED = ("provenance", "seed", "item_nonresponse", "waves", "targets")
+TARGET_KEYS = ("item", "wave", "group", "shares")
+
+
 def _read_config(path: Path) -> dict:
-    config = load_yaml(path.read_text(encoding="utf-8"))
+    """Parse and check the configuration; every problem is a DataFileError naming the file and entry."""
+    config = read_yaml(path)
+    if not isinstance(config, dict):
+        raise DataFileError(f"{path}: expected a mapping with keys {', '.join(REQUIRED)}")
+    missing = [key for key in REQUIRED if key not in config]
+    if missing:
+        raise DataFileError(f"{path}: missing key(s) {', '.join(missing)}")
     if config.get("provenance") != "illustrative":
-        raise ValueError(f"{path}: the reconstruction must be marked 'provenance: illustrative'")
-    for target in config["targets"]:
-        where = f"{path}: target {target['item']} {target['wave']} ({target['group']})"
-        if abs(sum(target["shares"]) - 100) > 1e-9:
-            raise ValueError(f"{where}: shares add up to {sum(target['shares'])}, expected 100")
+        raise DataFileError(f"{path}: key provenance: the reconstruction must be marked 'illustrative'")
+    if not isinstance(config["seed"], int) or not isinstance(config["item_nonresponse"], dict):
+        raise DataFileError(f"{path}: key seed must be an integer and item_nonresponse a mapping with a rate")
+    rate = config["item_nonresponse"].get("rate")
+    if not isinstance(rate, int | float) or not 0 <= rate < 1:
+        raise DataFileError(f"{path}: key item_nonresponse.rate: expected a number from 0 to 1, got {rate!r}")
+    for wave, spec in config["waves"].items():
+        roles = spec.get("roles") if isinstance(spec, dict) else None
+        if not isinstance(roles, dict) or not all(isinstance(n, int) and n >= 0 for n in roles.values()):
+            raise DataFileError(f"{path}: waves.{wave}.roles: expected role: count pairs (whole numbers)")
+    for number, target in enumerate(config["targets"], start=1):
+        if not isinstance(target, dict) or any(key not in target for key in TARGET_KEYS):
+            raise DataFileError(f"{path}: targets entry {number}: expected keys {', '.join(TARGET_KEYS)}")
+        where = f"{path}: targets entry {number} ({target['item']} {target['wave']}, {target['group']})"
+        shares = target["shares"]
+        if not isinstance(shares, list) or not all(isinstance(v, int | float) for v in shares):
+            raise DataFileError(f"{where}: key shares: expected a list of numbers, got {shares!r}")
+        if abs(sum(shares) - 100) > 1e-9:
+            raise DataFileError(f"{where}: key shares: they add up to {sum(shares)}, expected 100")
         if target["group"] not in GROUPS:
-            raise ValueError(f"{where}: unknown group; expected one of {', '.join(GROUPS)}")
+            raise DataFileError(f"{where}: key group: unknown; expected one of {', '.join(GROUPS)}")
     return config
 
 
