@@ -42,11 +42,13 @@ from sphinx.util.docutils import SphinxDirective
 
 from .dependencies import CELL_MARKER
 from .inputs import PDF_EDITION
+from .site_fixes import WIDGET_STATE_TYPE, rename_ids, stable_widget_ids
 
 FOLDER = "downloads"
 ARCHIVE = "ccg-book-data.zip"
 PDF_BUILT = Path(PDF_EDITION)  # what scripts/pdf.sh writes (latex_documents in _config.yml)
 PDF = PDF_BUILT.name
+WIDGET_VIEW_TYPE = "application/vnd.jupyter.widget-view+json"
 PDF_SEEN = "ccg_download_pdf"  # env attribute: whether the PDF edition existed when the links were made
 DATA = "data"
 SOURCES = "ccg_download_sources"  # env attribute: docname -> notebook text as myst-nb read it
@@ -228,7 +230,27 @@ def reader_notebook(text: str, cache: Any, docname: str) -> str:
         for output in cell.get("outputs", []):
             show_glued(output)
     nbformat.validate(notebook)
-    return json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    return stable_widget_notebook(json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False), docname)
+
+
+def stable_widget_notebook(text: str, docname: str) -> str:
+    """Rename the random widget model ids of a notebook's JSON to the ids the site's pages use.
+
+    Every execution gives ipywidgets new random ids, so without this the explorer's notebook would
+    differ between two builds of the same book (the same mapping as :func:`site_fixes.stable_widget_ids`).
+    """
+    notebook = json.loads(text)
+    state = notebook.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE_TYPE, {}).get("state", {})
+    if not state:
+        return text + "\n"
+    views = [
+        output["data"][WIDGET_VIEW_TYPE].get("model_id", "")
+        for cell in notebook.get("cells", [])
+        for output in cell.get("outputs", [])
+        if WIDGET_VIEW_TYPE in output.get("data", {})
+    ]
+    renamed = json.loads(rename_ids(text, stable_widget_ids(docname, state, views)))
+    return json.dumps(renamed, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
 def write_if_changed(text: str, target: Path) -> None:
