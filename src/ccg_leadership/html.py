@@ -87,6 +87,8 @@ def table_html(
     derived_note: str = "",
     fold_constants: bool = False,
     html_columns: Iterable[str] = (),
+    caption: str = "",
+    row_headers: bool = False,
 ) -> str:
     """Return ``frame`` as an HTML table preceded by provenance badges and an optional note.
 
@@ -95,7 +97,8 @@ def table_html(
     ``derived_note`` follows the badges when the table holds derived values. ``fold_constants``
     states a column holding one value on every row (of several) once above the table instead; a
     provenance column is then dropped when all rows share one kind. ``html_columns``: columns whose
-    cells are trusted HTML (e.g. links), inserted unescaped.
+    cells are trusted HTML (e.g. links), inserted unescaped. ``caption``: the table's own caption;
+    ``row_headers``: the first column's cells name their rows (``<th scope="row">``).
     """
     shown = plain_frame(frame)
     found = _kinds(shown, kinds)
@@ -120,16 +123,19 @@ def table_html(
     rows, absent = [], False
     for values in shown.itertuples(index=False, name=None):
         cells = []
-        for column, value in zip(shown.columns, values, strict=True):
+        for position, (column, value) in enumerate(zip(shown.columns, values, strict=True)):
             text = cell_text(value)
             absent = absent or text == ABSENT
-            cells.append(f"<td>{text if column in raw else html.escape(text)}</td>")
+            content = text if column in raw else html.escape(text)
+            tag = '<th scope="row">{}</th>' if row_headers and position == 0 else "<td>{}</td>"
+            cells.append(tag.format(content))
         rows.append(f"<tr>{''.join(cells)}</tr>")
     classes = " ".join(["table", "ccg-table", *css_class.split()])
     table = (
         '<div class="ccg-table-scroll" tabindex="0">'
         f'<table class="{classes}">'
-        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        + (f"<caption>{html.escape(caption)}</caption>" if caption else "")
+        + f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
     foot = f'<p class="table-note">{html.escape(ABSENT_NOTE)}</p>' if absent else ""
     return head + table + foot

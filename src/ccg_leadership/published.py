@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .html import table_html
 from .paths import data_dir
 from .schemas import read_table
 
@@ -124,55 +125,41 @@ def sources_table(published: Published) -> pd.DataFrame:
     return sources[["Id", "Short name", "Source", "Kind", "What the edition took from it", "url"]]
 
 
-def _cell(text: object) -> str:
-    return html.escape("" if pd.isna(text) else str(text))
-
-
 def findings_html(published: Published) -> str:
     """The findings table as HTML; each theme links to its Chapter 3 section (wraps, scrolls if wide)."""
     table = findings_table(published)
-    head = "".join(f"<th scope='col'>{_cell(c)}</th>" for c in table.columns if c != "section")
-    body = []
-    for _, row in table.iterrows():
-        theme = _cell(row["Theme"])
-        if row["section"]:
-            theme = f'<a href="{CHAPTER3_PAGE}#{row["section"]}">{theme}</a>'
-        cells = [
-            f"<th scope='row'>{_cell(row['Finding'])}</th>",
-            f"<td>{theme}</td>",
-            *(f"<td>{_cell(row[c])}</td>" for c in ("What was published", "Year", "Source")),
-        ]
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    return (
-        '<div class="ccg-table-scroll"><table class="table ccg-findings">'
-        "<caption>The report's survey findings, with the year the report gives and the source each "
-        "was read in. Provenance: reported by the study.</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    table["Theme"] = [
+        f'<a href="{CHAPTER3_PAGE}#{section}">{html.escape(str(theme))}</a>'
+        if section
+        else html.escape(str(theme))
+        for theme, section in zip(table["Theme"], table["section"], strict=True)
+    ]
+    return table_html(
+        table.drop(columns="section"),
+        [],
+        css_class="ccg-findings",
+        html_columns=["Theme"],
+        row_headers=True,
+        caption="The report's survey findings, with the year the report gives and the source each was read "
+        "in. Provenance: reported by the study.",
     )
 
 
 def sources_html(published: Published) -> str:
     """The sources table as HTML, each source linked where it can be read."""
     table = sources_table(published)
-    head = "".join(f"<th scope='col'>{_cell(c)}</th>" for c in table.columns if c != "url")
-    body = []
-    for _, row in table.iterrows():
-        name = _cell(row["Source"])
-        if row["url"]:
-            name = f'<a href="{_cell(row["url"])}">{name}</a>'
-        cells = [
-            f"<th scope='row'>{_cell(row['Id'])}</th>",
-            f"<td>{_cell(row['Short name'])}</td>",
-            f"<td>{name}</td>",
-            f"<td>{_cell(row['Kind'])}</td>",
-            f"<td>{_cell(row['What the edition took from it'])}</td>",
-        ]
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    return (
-        '<div class="ccg-table-scroll"><table class="table ccg-sources">'
-        "<caption>The sources behind the published findings and the design facts; the ids are the "
-        "ones the data files use.</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    table["Source"] = [
+        f'<a href="{html.escape(url)}">{html.escape(str(name))}</a>' if url else html.escape(str(name))
+        for name, url in zip(table["Source"], table["url"], strict=True)
+    ]
+    return table_html(
+        table.drop(columns="url"),
+        [],
+        css_class="ccg-sources",
+        html_columns=["Source"],
+        row_headers=True,
+        caption="The sources behind the published findings and the design facts; the ids are the ones the "
+        "data files use.",
     )
 
 
@@ -235,15 +222,10 @@ def survey_links_table(published: Published) -> pd.DataFrame:
 
 def survey_links_html(published: Published) -> str:
     """The theme-to-survey pairing as an HTML table (wraps; scrolls inside its container if wide)."""
-    table = survey_links_table(published)
-    head = "".join(f"<th scope='col'>{_cell(c)}</th>" for c in table.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
-        for row in table.itertuples(index=False)
-    )
-    return (
-        '<div class="ccg-table-scroll"><table class="table ccg-survey-links">'
-        "<caption>Case-study themes and the survey results the editors set beside them. Provenance: "
-        "themes and survey results reported by the study; the pairing is the editors'.</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    return table_html(
+        survey_links_table(published),
+        [],
+        css_class="ccg-survey-links",
+        caption="Case-study themes and the survey results the editors set beside them. Provenance: themes "
+        "and survey results reported by the study; the pairing is the editors'.",
     )
