@@ -124,8 +124,9 @@ class ChartImage:
 
 
 RECONSTRUCTED = (
-    "Illustrative: computed by this edition of Storey et al. (2018) from reconstructed respondent data; "
-    "not the study's own figures."
+    "Reconstructed data: computed by this edition of Storey et al. (2018) from respondent data built to "
+    "match the report's published results where it gives them; every other value, and every n, count "
+    "and interval, is illustrative."
 )
 """Provenance line of a chart computed from the reconstructed survey data."""
 PLACEHOLDER_CASES = (

@@ -68,7 +68,7 @@ def diverging_rows(survey: Survey, rows: tuple[tuple[str, int, str, str], ...]) 
         }
         n = int(dist["n"].iloc[0])
         line = {
-            "label": f"{text}\n{wave}, {population_name(survey, population)}, n = {n}",
+            "label": f"{text}\n{wave}, {population_name(survey, population)}, assumed n = {n}",
             "item": item,
             "wave": int(wave),
             "population": population,
@@ -316,7 +316,7 @@ def vision_shift(survey: Survey) -> style.ChartImage:
     headline(
         fig,
         f"By 2016 {direction} members saw the vision as shared by managers and clinicians",
-        f"Who mainly provides the CCG's sense of direction; n = {_bases(data)}; 95% Wilson intervals",
+        f"Who mainly provides the CCG's sense of direction; assumed n = {_bases(data)}; 95% Wilson intervals",
     )
     alt = "Dot plot of who sets the CCG's vision, 2014 and 2016. " + " ".join(
         f"{option}: "
@@ -376,7 +376,7 @@ def communication_trend(survey: Survey) -> style.ChartImage:
         "Communication with hospital clinicians and the public was rated better in 2016"
         if rose
         else "Ratings of the CCG's communication did not all improve",
-        f"n = {_bases(data[data['item'] == items[0]])} answering; 95% Wilson intervals; "
+        f"assumed n = {_bases(data[data['item'] == items[0]])} answering; 95% Wilson intervals; "
         "change with Newcombe 95% interval",
     )
     alt = "Dot plot of the share rating communication good or very good. " + " ".join(
@@ -472,7 +472,7 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
     headline(
         fig,
         f"A central role for clinical leadership {direction} slightly, {verdict}",
-        f"n = {change.n_first} ({change.first}), {change.n_second} ({change.second}); Wilson 95% intervals "
+        f"assumed n = {change.n_first} ({change.first}), {change.n_second} ({change.second}); Wilson 95% intervals "
         "(triangles); change: Newcombe 95% interval, z-test",
     )
     alt = (
@@ -522,10 +522,10 @@ def option_shares(survey: Survey, item: str, wave: int, population: str, title: 
     ax.tick_params(axis="y", length=0)
     n = int(data["n"].iloc[0])
     headline(
-        fig, title, f"{wave}, {population_name(survey, population)}, n = {n}; whiskers: 95% Wilson intervals"
+        fig, title, f"{wave}, {population_name(survey, population)}, assumed n = {n}; whiskers: 95% Wilson intervals"
     )
     alt = (
-        f"Bar chart. {title}. Among {population_name(survey, population)} in {wave} (n = {n}): "
+        f"Bar chart. {title}. Among {population_name(survey, population)} in {wave} (assumed n = {n}): "
         + "; ".join(
             f"{row['label']} {row['share_display'] if row['share'] is None else pct(row['share'])}"
             for _, row in data.iterrows()
@@ -609,10 +609,10 @@ def agreement_levels(survey: Survey, item: str = "plans_exceed_change", wave: in
     headline(
         fig,
         f"{'Most' if total > 50 else 'Fewer than half of'} members said plans had outrun delivered change",
-        f"{wave}, all respondents, n = {n}; whiskers: 95% Wilson intervals; hatched: levels 1–3",
+        f"{wave}, all respondents, assumed n = {n}; whiskers: 95% Wilson intervals; hatched: levels 1–3",
     )
     alt = (
-        f"Column chart of agreement that redesign plans ran well ahead of delivered change, {wave}, n = {n}: "
+        f"Column chart of agreement that redesign plans ran well ahead of delivered change, {wave}, assumed n = {n}: "
         + "; ".join(f"level {int(r['code'])} ({r['label']}) {pct(r['share'])}" for _, r in data.iterrows())
         + f". Levels 4 and 5 together: {pct(total)}."
     )
