@@ -472,7 +472,8 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
     headline(
         fig,
         f"A central role for clinical leadership {direction} slightly, {verdict}",
-        f"assumed n = {change.n_first} ({change.first}), {change.n_second} ({change.second}); Wilson 95% intervals "
+        f"assumed n = {change.n_first} ({change.first}), {change.n_second} ({change.second}); "
+        "Wilson 95% intervals "
         "(triangles); change: Newcombe 95% interval, z-test",
     )
     alt = (
@@ -522,7 +523,9 @@ def option_shares(survey: Survey, item: str, wave: int, population: str, title: 
     ax.tick_params(axis="y", length=0)
     n = int(data["n"].iloc[0])
     headline(
-        fig, title, f"{wave}, {population_name(survey, population)}, assumed n = {n}; whiskers: 95% Wilson intervals"
+        fig,
+        title,
+        f"{wave}, {population_name(survey, population)}, assumed n = {n}; whiskers: 95% Wilson intervals",
     )
     alt = (
         f"Bar chart. {title}. Among {population_name(survey, population)} in {wave} (assumed n = {n}): "
@@ -612,7 +615,8 @@ def agreement_levels(survey: Survey, item: str = "plans_exceed_change", wave: in
         f"{wave}, all respondents, assumed n = {n}; whiskers: 95% Wilson intervals; hatched: levels 1–3",
     )
     alt = (
-        f"Column chart of agreement that redesign plans ran well ahead of delivered change, {wave}, assumed n = {n}: "
+        "Column chart of agreement that redesign plans ran well ahead of delivered change, "
+        f"{wave}, assumed n = {n}: "
         + "; ".join(f"level {int(r['code'])} ({r['label']}) {pct(r['share'])}" for _, r in data.iterrows())
         + f". Levels 4 and 5 together: {pct(total)}."
     )
