@@ -30,8 +30,8 @@ ENGAGEMENT_ROWS: tuple[tuple[str, int, str, str], ...] = (
 FUTURE_ROWS: tuple[tuple[str, int, str, str], ...] = (
     ("ccg_survival", 2014, "all", "How likely CCGs are to survive"),
     ("ccg_survival", 2016, "all", "How likely CCGs are to survive"),
-    ("commissioning_worth_keeping", 2014, "all", "Commissioning should be kept whatever happens"),
-    ("commissioning_worth_keeping", 2016, "all", "Commissioning should be kept whatever happens"),
+    ("commissioning_worth_keeping", 2014, "all", "Commissioning is worth keeping"),
+    ("commissioning_worth_keeping", 2016, "all", "Commissioning is worth keeping"),
 )
 """Rows of the future-of-CCGs chart."""
 
