@@ -258,3 +258,17 @@ def test_influence_chart_draws_nhs_england_for_2014_only() -> None:
     rows = survey_charts.diverging_rows(SURVEY, INFLUENCE_ROWS)
     assert list(rows.loc[rows["item"] == "nhse_influence", "wave"]) == [2014]
     assert len(rows) == 5
+
+
+def test_one_interval_format_in_tables_and_explorer() -> None:
+    """Wilson intervals print one way everywhere (C25): whole percent, 'low to high'."""
+    from ccg_leadership.survey import explorer
+
+    assert html.interval(33.04, 41.06) == "33 to 41"
+    assert html.interval(None, 41.0, missing="[c]") == "[c]"
+    table = survey_tables.influence_table(SURVEY).astype(str)
+    assert not table.apply(lambda column: column.str.contains(r"\d\.\d to ")).any().any()
+    frame = stats.distribution(SURVEY, "vision_setter", 2016)
+    view = explorer.options_view_html(frame, "title", "subtitle")
+    for row in frame[frame["provenance"] != "reported"].itertuples():
+        assert f">{html.interval(row.low, row.high)}<" in view

@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import style
-from ..html import percent
+from ..html import interval, percent
 from ..rounding import is_missing as missing
 from . import stats
 from .data import Survey
@@ -321,7 +321,7 @@ def vision_shift(survey: Survey) -> style.ChartImage:
     alt = "Dot plot of who sets the CCG's vision, 2014 and 2016. " + " ".join(
         f"{option}: "
         + ", ".join(
-            f"{int(r['wave'])} {pct(r['share'])} (95% interval {r['low']:.0f} to {r['high']:.0f})"
+            f"{int(r['wave'])} {pct(r['share'])} (95% interval {interval(r['low'], r['high'])})"
             for _, r in data[data["label"] == option].iterrows()
         )
         + "."

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import ipywidgets
 import pandas as pd
 
-from ..html import percent
+from ..html import interval as share_interval
 from ..provenance import badge_html
 from ..provenance import label as label_of
 from . import disclosure as d
@@ -92,7 +92,7 @@ def _option_row(label: str, row: dict, css: str = "") -> str:
     if reported or row["low"] is None:
         interval = NOT_SHOWN if reported else ""
     else:
-        interval = f"{percent(row['low'], unit='')}–{percent(row['high'], unit='')}"
+        interval = share_interval(row["low"], row["high"])
     count = NOT_SHOWN if reported else f"{html.escape(str(row['count_display']))} / {int(row['n'])}"
     attributes = f' class="{css}"' if css else ""
     return (
