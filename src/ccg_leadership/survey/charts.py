@@ -439,7 +439,9 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
     ax.set_yticks(range(len(waves)), [str(w) for w in reversed(waves)])
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.5, len(waves) - 0.1)
-    ax.set_xlabel("% saying clinical leadership was central in ...")
+    ax.set_xlabel(
+        "% saying clinical leadership was central in nearly all\nor in a significant proportion of redesigns"
+    )
     ax.tick_params(axis="y", length=0)
     ax_diff.errorbar(
         change.difference,
@@ -460,6 +462,7 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
         ha="center",
         va="bottom",
         fontsize=8,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 2},
     )
     bound = max(abs(change.low), abs(change.high)) + 3
     ax_diff.set_xlim(-bound, bound)
