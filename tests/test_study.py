@@ -34,6 +34,7 @@ def test_funded_period_is_three_years() -> None:
     assert study.funded_months() == 36
     phases = study.load_phases()
     assert max(phases["end"]) <= str(study.fact("funded_end"))[:7]
+    assert min(phases["start"]) >= str(study.fact("funded_start"))[:7]
 
 
 def test_phases_are_the_five_of_the_design() -> None:
