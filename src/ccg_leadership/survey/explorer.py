@@ -40,7 +40,15 @@ STYLE = """<style>
 .ccg-view td .ccg-bar {margin-top: 2px}
 .ccg-view tr.ccg-combined th, .ccg-view tr.ccg-combined td {
   border-top: 2px solid var(--pst-color-border, #ccc)}
+@media (max-width: 36rem) {
+  div.ccg-view {max-width: 100%}
+  div.ccg-view table {font-size: 0.8rem}
+  div.ccg-view th, div.ccg-view td {padding: 0.2rem; overflow-wrap: anywhere}
+  div.ccg-view td.num {white-space: normal}
+  div.ccg-view .ccg-bar-cell {width: 15%}
+}
 </style>"""
+"""The views' CSS; on a phone (under 36rem) the table tightens so that all six columns fit the column."""
 
 
 @dataclass(frozen=True)
