@@ -73,6 +73,14 @@ def test_the_reported_service_themes_are_tied_to_no_case() -> None:
         assert fields["service_area"]["provenance"] == "illustrative", record
 
 
+def test_no_record_echoes_the_look_alike_projects() -> None:
+    """Fact sheet X1/X2: dementia, sexual health and stroke redesigns belong to other projects."""
+    for record, fields in raw_records().items():
+        area = value(fields, "service_area").lower()
+        assert not re.search(r"stroke|dementia|sexual health|london|manchester", area), record
+        assert "placeholder" in area, record
+
+
 def test_the_register_states_the_reported_themes_without_a_case(records: case_records.CaseRecords) -> None:
     html = case_tables.register_html(records)
     assert "frail elderly people" in html and "long-term conditions (source S3)" in html
@@ -372,7 +380,7 @@ def test_a_ninth_record_gets_a_page_and_data_is_never_written(tmp_path: Path) ->
     assert [p.name for p in pages] == [f"case-{n}.md" for n in range(1, 10)]
     text = (book / "chapters" / "cases" / "case-9.md").read_text(encoding="utf-8")
     assert text.startswith(case_pages.MARKER)
-    assert "# Case 9: End-of-life care in the community" in text
+    assert "# Case 9: Placeholder service area G (illustrative)" in text
     assert "\n## The report's account of this case\n" in text and "**not reproduced here**" in text
     for heading in case_records.PARTS.values():
         assert f"## {heading}\n" not in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from functools import cache
 
@@ -39,10 +40,13 @@ def test_overall_view_prints_the_distribution_and_marks_published_values() -> No
     texts = cell_texts(view.html)
     for row in table.itertuples():
         assert f"{row.share_display}%" in texts
-        assert f"{row.count_display} / {row.n}" in texts
-    # the 54 % "both equally" share is a published figure, so that row says so (fact sheet Q2)
+        assert (f"{row.count_display} / {row.n}" in texts) == (row.provenance != "reported")
+    # the 54 % "both equally" share is a published figure, so that row says so (fact sheet Q2), and it
+    # carries no count or interval of the reconstruction under that label (B13)
     both = re.search(r"Managers and clinicians equally</th>(.*?)</tr>", view.html).group(1)
     assert ">54%<" in both and ">Reported by the study<" in both
+    assert " / " not in both and both.count(f">{explorer.NOT_SHOWN}<") == 2
+    assert explorer.REPORTED_ROW_NOTE in htmllib.unescape(view.html)
     mainly = re.search(r"Mainly managers</th>(.*?)</tr>", view.html).group(1)
     assert ">Computed from reconstructed data<" in mainly
     assert "(paraphrased)" in view.html
@@ -55,7 +59,7 @@ def test_views_include_the_published_groups_and_combined_answers() -> None:
         v for v in views() if (v.item, v.wave, v.breakdown) == ("primary_care_link", "2016", "CCG managers")
     )
     n = stats.share_by_wave(SURVEY, "primary_care_link", 1, "managers").loc[2016, "n"]
-    assert f"CCG managers, n = {n} answering" in managers.html
+    assert f"CCG managers, assumed n = {n} answering" in managers.html
     gp_row = re.search(r"GP governing-body members</th>(.*?)</tr>", managers.html)
     assert gp_row is not None and ">Reported by the study<" in gp_row.group(1)
     plans = next(
@@ -128,3 +132,13 @@ def test_static_explorer_nests_one_stack_per_selection_level() -> None:
 def test_missing_combination_says_so() -> None:
     text = explorer.missing_view_html("Some item", "2014", "By role")
     assert "not asked" in text and "2014" in text
+
+
+def test_a_view_without_published_figures_says_where_they_are() -> None:
+    """A computed share that equals a published one elsewhere is not mistaken for it (B16)."""
+    view = next(
+        v for v in views() if (v.item, v.wave, v.breakdown) == ("leadership_centrality", "2014", "GP members")
+    )
+    text = htmllib.unescape(re.sub(r"<[^>]+>", "", view.html))
+    assert "The report's figures for this question belong to the 2016 survey" in text
+    assert "Reported by the study" not in text

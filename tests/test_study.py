@@ -29,6 +29,14 @@ def test_study_period_is_37_calendar_months() -> None:
     assert study.study_months() == 37
 
 
+def test_funded_period_is_three_years() -> None:
+    # December 2013 to November 2016 (fact sheet S7: "3 years"), the period Fig 2.1 shades
+    assert study.funded_months() == 36
+    phases = study.load_phases()
+    assert max(phases["end"]) <= str(study.fact("funded_end"))[:7]
+    assert min(phases["start"]) >= str(study.fact("funded_start"))[:7]
+
+
 def test_phases_are_the_five_of_the_design() -> None:
     phases = study.load_phases()
     assert list(phases.index) == [1, 2, 3, 4, 5]
@@ -63,7 +71,7 @@ def _broken_copy(tmp_path: Path, edit) -> Path:
 
 
 def test_bad_phase_month_names_file_row_and_column(tmp_path: Path) -> None:
-    root = _broken_copy(tmp_path, lambda t: t.replace("2016-01,2016-12", "2016-13,2016-12"))
+    root = _broken_copy(tmp_path, lambda t: t.replace("2016-01,2016-11", "2016-13,2016-11"))
     with pytest.raises(DataFileError, match=r"phases\.csv: row 4 \(line 5\), column start"):
         study.load_phases(root)
 

@@ -231,3 +231,44 @@ def test_every_chart_carries_its_provenance_inside_the_image(images) -> None:
                 if abs(r - 0x50) < 40 and abs(b - 0x5F) < 40 and g < 140
             )
         assert grey > 100, f"{name}: no provenance text drawn at the bottom of the image"
+
+
+def test_chart_sample_sizes_are_called_assumed(images) -> None:
+    """The respondent counts are the edition's assumption (B12): no bare 'n = ' in labels or alt text."""
+    import re
+
+    from ccg_leadership.survey.selections import INFLUENCE_ROWS
+
+    labels = survey_charts.diverging_rows(SURVEY, INFLUENCE_ROWS)["label"]
+    assert all("assumed n = " in label for label in labels)
+    for name, image in images.items():
+        assert not re.search(r"(?<!assumed )\bn = \d", image.alt), name
+
+
+def test_provenance_line_does_not_deny_the_published_values() -> None:
+    """Some charted values are the report's (captions say Reported), so the stamp must not deny them."""
+    assert "not the study" not in style.RECONSTRUCTED
+    assert "published" in style.RECONSTRUCTED and "illustrative" in style.RECONSTRUCTED
+
+
+def test_influence_chart_draws_nhs_england_for_2014_only() -> None:
+    """The report's 'about half' for NHS England's influence is one figure (2014): no 2016 row (B15)."""
+    from ccg_leadership.survey.selections import INFLUENCE_ROWS
+
+    rows = survey_charts.diverging_rows(SURVEY, INFLUENCE_ROWS)
+    assert list(rows.loc[rows["item"] == "nhse_influence", "wave"]) == [2014]
+    assert len(rows) == 5
+
+
+def test_one_interval_format_in_tables_and_explorer() -> None:
+    """Wilson intervals print one way everywhere (C25): whole percent, 'low to high'."""
+    from ccg_leadership.survey import explorer
+
+    assert html.interval(33.04, 41.06) == "33 to 41"
+    assert html.interval(None, 41.0, missing="[c]") == "[c]"
+    table = survey_tables.influence_table(SURVEY).astype(str)
+    assert not table.apply(lambda column: column.str.contains(r"\d\.\d to ")).any().any()
+    frame = stats.distribution(SURVEY, "vision_setter", 2016)
+    view = explorer.options_view_html(frame, "title", "subtitle")
+    for row in frame[frame["provenance"] != "reported"].itertuples():
+        assert f">{html.interval(row.low, row.high)}<" in view

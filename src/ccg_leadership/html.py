@@ -33,6 +33,13 @@ def percent(value: object, *, unit: str = "%", missing: str = "") -> str:
     return f"{round_half_up(float(value)):.0f}{unit}"
 
 
+def interval(low: object, high: object, *, missing: str = "") -> str:
+    """Format an interval of shares the one way the book prints them: ``33 to 41`` (whole percent)."""
+    if is_missing(low) or is_missing(high):
+        return missing
+    return f"{percent(low, unit='')} to {percent(high, unit='')}"
+
+
 def cell_text(value: object) -> str:
     """Return the text of one table cell: whole numbers without ``.0``, ABSENT for None or NaN."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):

@@ -77,11 +77,20 @@ def fact_in_words(key: str, root: Path | None = None) -> str:
     return in_words(value)
 
 
-def study_months(root: Path | None = None) -> int:
-    """Return the length of the funded study period in whole calendar months (inclusive)."""
-    start = pd.Timestamp(str(fact("study_start", root)))
-    end = pd.Timestamp(str(fact("study_end", root)))
+def _months(start_key: str, end_key: str, root: Path | None) -> int:
+    start = pd.Timestamp(str(fact(start_key, root)))
+    end = pd.Timestamp(str(fact(end_key, root)))
     return int((end.year - start.year) * 12 + end.month - start.month + 1)
+
+
+def study_months(root: Path | None = None) -> int:
+    """Return the length of the study period stated in Chapter 1, in whole calendar months (inclusive)."""
+    return _months("study_start", "study_end", root)
+
+
+def funded_months(root: Path | None = None) -> int:
+    """Return the length of the funded period (S7: three years), in whole calendar months (inclusive)."""
+    return _months("funded_start", "funded_end", root)
 
 
 def timeline_table(root: Path | None = None) -> pd.DataFrame:
@@ -129,7 +138,8 @@ def timeline_figure(root: Path | None = None) -> style.ChartImage:
             linewidth=1.2,
         )
         ax.text(left, row - 0.42, f"{number}. {phase['name']}", fontsize=9, va="bottom")
-    ax.axvspan(start, end, color=style.NEUTRAL, alpha=0.25, zorder=0)
+    funded = pd.Timestamp(str(fact("funded_start", root))), pd.Timestamp(str(fact("funded_end", root)))
+    ax.axvspan(*funded, color=style.NEUTRAL, alpha=0.25, zorder=0)
     ax.set_yticks([])
     ax.set_ylim(len(phases) - 0.4, -1.0)
     ax.xaxis.set_major_locator(mdates.YearLocator())
@@ -144,7 +154,11 @@ def timeline_figure(root: Path | None = None) -> style.ChartImage:
                 hatch="///",
                 label="Timing illustrative (not published)",
             ),
-            Patch(facecolor=style.NEUTRAL, alpha=0.25, label="Funded study period"),
+            Patch(
+                facecolor=style.NEUTRAL,
+                alpha=0.25,
+                label=f"Funded period, {funded[0]:%b %Y} to {funded[1]:%b %Y}",
+            ),
         ],
         loc="lower center",
         bbox_to_anchor=(0.5, -0.32),

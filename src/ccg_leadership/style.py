@@ -124,8 +124,9 @@ class ChartImage:
 
 
 RECONSTRUCTED = (
-    "Illustrative: computed by this edition of Storey et al. (2018) from reconstructed respondent data; "
-    "not the study's own figures."
+    "Reconstructed data: computed by this edition of Storey et al. (2018) from respondent data built to "
+    "match the report's published results where it gives them; every other value, and every n, count "
+    "and interval, is illustrative."
 )
 """Provenance line of a chart computed from the reconstructed survey data."""
 PLACEHOLDER_CASES = (
@@ -134,6 +135,9 @@ PLACEHOLDER_CASES = (
 )
 """Provenance line of a chart drawn from the case records."""
 
+
+MARGIN_IN = 0.12
+"""White margin added around every chart image, in inches (titles clear of the panel's edge)."""
 
 LINE_HEIGHT_IN = 0.17
 """Height of one line of the provenance strip, in inches."""
@@ -174,10 +178,11 @@ def finish(fig: Figure, alt: str, source: str) -> ChartImage:
     fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
     plt.close(fig)
     chart = Image.open(io.BytesIO(buffer.getvalue())).convert("RGBA")
+    pad = round(MARGIN_IN * DPI)  # white margin, so nothing touches the panel's edge on a dark page
     strip = provenance_strip(source, chart.width)
-    image = Image.new("RGBA", (chart.width, chart.height + strip.height), "white")
-    image.paste(chart, (0, 0))
-    image.paste(strip, (0, chart.height))
+    image = Image.new("RGBA", (chart.width + 2 * pad, pad + chart.height + strip.height + pad), "white")
+    image.paste(chart, (pad, pad))
+    image.paste(strip, (pad, pad + chart.height))
     info = PngImagePlugin.PngInfo()
     info.add_text("Description", alt)
     out = io.BytesIO()

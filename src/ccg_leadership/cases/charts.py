@@ -165,8 +165,8 @@ def matrix_figure(records: CaseRecords) -> style.ChartImage:
     matrix = comparison_matrix(records)
     colours = matrix_colours(matrix)
     n_rows, n_cols = matrix.shape
-    widths = [0.85 if c in SECTORS else 1.0 for c in matrix.columns]
-    widths[list(matrix.columns).index("Driver")] = 1.75
+    widths = [1.0 for _ in matrix.columns]
+    widths[list(matrix.columns).index("Driver")] = 2.0
     lefts = [sum(widths[:i]) for i in range(n_cols)]
     fig, ax = style.new_figure(7.5, 0.4 * n_rows + 1.9)
     for r, (_case, row) in enumerate(matrix.iterrows()):
@@ -186,7 +186,7 @@ def matrix_figure(records: CaseRecords) -> style.ChartImage:
         [lefts[c] + widths[c] / 2 for c in range(n_cols)], [c.replace(" ", "\n") for c in matrix.columns]
     )
     ax.xaxis.tick_top()
-    ax.tick_params(axis="x", length=0, labelsize=7.5)
+    ax.tick_params(axis="x", length=0, labelsize=7)
     ax.tick_params(axis="y", length=0, labelsize=8)
     for spine in ax.spines.values():
         spine.set_visible(False)

@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import style
-from ..html import percent
+from ..html import interval, percent
 from ..rounding import is_missing as missing
 from . import stats
 from .data import Survey
@@ -68,7 +68,7 @@ def diverging_rows(survey: Survey, rows: tuple[tuple[str, int, str, str], ...]) 
         }
         n = int(dist["n"].iloc[0])
         line = {
-            "label": f"{text}\n{wave}, {population_name(survey, population)}, n = {n}",
+            "label": f"{text}\n{wave}, {population_name(survey, population)}, assumed n = {n}",
             "item": item,
             "wave": int(wave),
             "population": population,
@@ -316,12 +316,12 @@ def vision_shift(survey: Survey) -> style.ChartImage:
     headline(
         fig,
         f"By 2016 {direction} members saw the vision as shared by managers and clinicians",
-        f"Who mainly provides the CCG's sense of direction; n = {_bases(data)}; 95% Wilson intervals",
+        f"Who mainly provides the CCG's sense of direction; assumed n = {_bases(data)}; 95% Wilson intervals",
     )
     alt = "Dot plot of who sets the CCG's vision, 2014 and 2016. " + " ".join(
         f"{option}: "
         + ", ".join(
-            f"{int(r['wave'])} {pct(r['share'])} (95% interval {r['low']:.0f} to {r['high']:.0f})"
+            f"{int(r['wave'])} {pct(r['share'])} (95% interval {interval(r['low'], r['high'])})"
             for _, r in data[data["label"] == option].iterrows()
         )
         + "."
@@ -376,7 +376,7 @@ def communication_trend(survey: Survey) -> style.ChartImage:
         "Communication with hospital clinicians and the public was rated better in 2016"
         if rose
         else "Ratings of the CCG's communication did not all improve",
-        f"n = {_bases(data[data['item'] == items[0]])} answering; 95% Wilson intervals; "
+        f"assumed n = {_bases(data[data['item'] == items[0]])} answering; 95% Wilson intervals; "
         "change with Newcombe 95% interval",
     )
     alt = "Dot plot of the share rating communication good or very good. " + " ".join(
@@ -439,7 +439,9 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
     ax.set_yticks(range(len(waves)), [str(w) for w in reversed(waves)])
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.5, len(waves) - 0.1)
-    ax.set_xlabel("% saying clinical leadership was central in ...")
+    ax.set_xlabel(
+        "% saying clinical leadership was central in nearly all\nor in a significant proportion of redesigns"
+    )
     ax.tick_params(axis="y", length=0)
     ax_diff.errorbar(
         change.difference,
@@ -460,6 +462,7 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
         ha="center",
         va="bottom",
         fontsize=8,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 2},
     )
     bound = max(abs(change.low), abs(change.high)) + 3
     ax_diff.set_xlim(-bound, bound)
@@ -472,7 +475,8 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
     headline(
         fig,
         f"A central role for clinical leadership {direction} slightly, {verdict}",
-        f"n = {change.n_first} ({change.first}), {change.n_second} ({change.second}); Wilson 95% intervals "
+        f"assumed n = {change.n_first} ({change.first}), {change.n_second} ({change.second}); "
+        "Wilson 95% intervals "
         "(triangles); change: Newcombe 95% interval, z-test",
     )
     alt = (
@@ -522,10 +526,12 @@ def option_shares(survey: Survey, item: str, wave: int, population: str, title: 
     ax.tick_params(axis="y", length=0)
     n = int(data["n"].iloc[0])
     headline(
-        fig, title, f"{wave}, {population_name(survey, population)}, n = {n}; whiskers: 95% Wilson intervals"
+        fig,
+        title,
+        f"{wave}, {population_name(survey, population)}, assumed n = {n}; whiskers: 95% Wilson intervals",
     )
     alt = (
-        f"Bar chart. {title}. Among {population_name(survey, population)} in {wave} (n = {n}): "
+        f"Bar chart. {title}. Among {population_name(survey, population)} in {wave} (assumed n = {n}): "
         + "; ".join(
             f"{row['label']} {row['share_display'] if row['share'] is None else pct(row['share'])}"
             for _, row in data.iterrows()
@@ -609,10 +615,11 @@ def agreement_levels(survey: Survey, item: str = "plans_exceed_change", wave: in
     headline(
         fig,
         f"{'Most' if total > 50 else 'Fewer than half of'} members said plans had outrun delivered change",
-        f"{wave}, all respondents, n = {n}; whiskers: 95% Wilson intervals; hatched: levels 1–3",
+        f"{wave}, all respondents, assumed n = {n}; whiskers: 95% Wilson intervals; hatched: levels 1–3",
     )
     alt = (
-        f"Column chart of agreement that redesign plans ran well ahead of delivered change, {wave}, n = {n}: "
+        "Column chart of agreement that redesign plans ran well ahead of delivered change, "
+        f"{wave}, assumed n = {n}: "
         + "; ".join(f"level {int(r['code'])} ({r['label']}) {pct(r['share'])}" for _, r in data.iterrows())
         + f". Levels 4 and 5 together: {pct(total)}."
     )

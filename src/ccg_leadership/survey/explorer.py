@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import ipywidgets
 import pandas as pd
 
-from ..html import percent
+from ..html import interval as share_interval
 from ..provenance import badge_html
 from ..provenance import label as label_of
 from . import disclosure as d
@@ -40,7 +40,15 @@ STYLE = """<style>
 .ccg-view td .ccg-bar {margin-top: 2px}
 .ccg-view tr.ccg-combined th, .ccg-view tr.ccg-combined td {
   border-top: 2px solid var(--pst-color-border, #ccc)}
+@media (max-width: 36rem) {
+  div.ccg-view {max-width: 100%}
+  div.ccg-view table {font-size: 0.8rem}
+  div.ccg-view th, div.ccg-view td {padding: 0.2rem; overflow-wrap: anywhere}
+  div.ccg-view td.num {white-space: normal}
+  div.ccg-view .ccg-bar-cell {width: 15%}
+}
 </style>"""
+"""The views' CSS; on a phone (under 36rem) the table tightens so that all six columns fit the column."""
 
 
 @dataclass(frozen=True)
@@ -78,15 +86,29 @@ def _shown(display: object) -> str:
     return text if text.startswith("[") else f"{text}%"
 
 
+NOT_SHOWN = "—"
+"""What a reported row prints for its count and interval (they would rest on an assumed n)."""
+
+REPORTED_ROW_NOTE = (
+    "On a row marked reported only the share is the study's; its count and interval are not shown, "
+    "since they would rest on this edition's assumed sample size."
+)
+
+
 def _option_row(label: str, row: dict, css: str = "") -> str:
-    interval = "" if row["low"] is None else f"{percent(row['low'], unit='')}–{percent(row['high'], unit='')}"
+    reported = row["provenance"] == "reported"
+    if reported or row["low"] is None:
+        interval = NOT_SHOWN if reported else ""
+    else:
+        interval = share_interval(row["low"], row["high"])
+    count = NOT_SHOWN if reported else f"{html.escape(str(row['count_display']))} / {int(row['n'])}"
     attributes = f' class="{css}"' if css else ""
     return (
         f'<tr{attributes}><th scope="row">{html.escape(label)}</th>'
         f'<td class="ccg-bar-cell">{_bar(row["share"])}</td>'
         f'<td class="num">{html.escape(_shown(row["share_display"]))}</td>'
         f'<td class="num">{interval}</td>'
-        f'<td class="num">{html.escape(str(row["count_display"]))} / {int(row["n"])}</td>'
+        f'<td class="num">{count}</td>'
         f"<td>{html.escape(label_of(row['provenance']))}</td></tr>"
     )
 
@@ -97,6 +119,7 @@ def options_view_html(
     subtitle: str,
     combined: list[tuple[str, dict]] = (),
     reported: list[str] = (),
+    notes: list[str] = (),
 ) -> str:
     """Render one wave's answer distribution (rows = options) as a table with a bar per row.
 
@@ -104,7 +127,7 @@ def options_view_html(
     as text beside its bar, and a row whose share equals a published figure is labelled reported.
     ``combined``: (label, share row) for the combined answers the report quotes, added below the
     options; ``reported``: the report's own statements about this question, group and wave, quoted
-    under the table with the reported label.
+    under the table with the reported label; ``notes``: further plain notes under the table.
     """
     body = [_option_row(str(row["label"]), row) for row in _records(frame)]
     body += [_option_row(label, row, "ccg-combined") for label, row in combined]
@@ -114,6 +137,9 @@ def options_view_html(
         f'<p class="ccg-note">{badge_html("reported")} The report: {html.escape(text)}</p>'
         for text in reported
     )
+    if "reported" in kinds:
+        quotes += f'<p class="ccg-note">{html.escape(REPORTED_ROW_NOTE)}</p>'
+    quotes += "".join(f'<p class="ccg-note">{html.escape(text)}</p>' for text in notes)
     return (
         f'<div class="ccg-view"><table>{_caption(title, subtitle, overall)}'
         '<thead><tr><th scope="col">Answer</th><th scope="col">Bar</th><th scope="col">Share</th>'
@@ -204,8 +230,8 @@ def _overall_view(survey: Survey, item: str, wave: int, population: str, questio
     n = int(frame["n"].iloc[0]) if len(frame) else 0
     group = population_name(survey, population)
     subtitle = (
-        f"{wave} survey, {group}, n = {n} answering; Wilson 95% intervals; computed from reconstructed "
-        "respondent data (sample sizes assumed)."
+        f"{wave} survey, {group}, assumed n = {n} answering; Wilson 95% intervals; computed from "
+        "reconstructed respondent data (sample sizes assumed)."
     )
     if population != "all":
         subtitle += " Disclosure control applied."
@@ -215,8 +241,39 @@ def _overall_view(survey: Survey, item: str, wave: int, population: str, questio
         for _, row in _findings_about(survey, item, wave, population).iterrows()
     ]
     return options_view_html(
-        frame, f"{question} (paraphrased)", subtitle, _combined(survey, item, wave, population), reported
+        frame,
+        f"{question} (paraphrased)",
+        subtitle,
+        _combined(survey, item, wave, population),
+        reported,
+        _elsewhere(survey, item, wave, population),
     )
+
+
+def _elsewhere(survey: Survey, item: str, wave: int, population: str) -> list[str]:
+    """A note for a view without published figures when the report gives some for another view."""
+    if not reported_here_is_empty(survey, item, wave, population):
+        return []
+    findings = survey.findings
+    others = findings[(findings["item"] == item) & findings["wave"].isin(["2014", "2016"])]
+    places = sorted(
+        {
+            (str(w), population_name(survey, str(p)))
+            for w, p in zip(others["wave"], others["population"], strict=True)
+        }
+    )
+    if not places:
+        return []
+    where = "; ".join(f"the {w} survey, {g}" for w, g in places)
+    return [
+        f"The report's figures for this question belong to {where}. Every share in this view is computed "
+        "from the reconstructed data: one that happens to equal a published figure is not the study's."
+    ]
+
+
+def reported_here_is_empty(survey: Survey, item: str, wave: int, population: str) -> bool:
+    """Whether the report publishes nothing about this item, wave and group of respondents."""
+    return _findings_about(survey, item, wave, population).empty
 
 
 def survey_views(survey: Survey) -> list[View]:

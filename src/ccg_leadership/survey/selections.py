@@ -8,11 +8,14 @@ INFLUENCE_ROWS: tuple[tuple[str, int, str, str], ...] = (
     ("ccg_relative_influence", 2014, "all", "My CCG's influence vs other local bodies"),
     ("ccg_relative_influence", 2016, "all", "My CCG's influence vs other local bodies"),
     ("nhse_influence", 2014, "all", "How much NHS England shapes local services"),
-    ("nhse_influence", 2016, "all", "How much NHS England shapes local services"),
     ("gp_vs_manager_influence", 2014, "all", "Weight in CCG decisions: managers (low) vs GPs (high)"),
     ("gp_vs_manager_influence", 2016, "all", "Weight in CCG decisions: managers (low) vs GPs (high)"),
 )
-"""Rows of the influence chart: item, wave, population, short description."""
+"""Rows of the influence chart: item, wave, population, short description.
+
+NHS England's influence has one row: the report's "about half" is a single figure (the 2014 wave), so
+no 2016 value is drawn as if the study had one.
+"""
 
 ENGAGEMENT_ROWS: tuple[tuple[str, int, str, str], ...] = (
     ("workload_impedes_engagement", 2016, "gp_member", "Practice workload holds back GP involvement"),
@@ -27,8 +30,8 @@ ENGAGEMENT_ROWS: tuple[tuple[str, int, str, str], ...] = (
 FUTURE_ROWS: tuple[tuple[str, int, str, str], ...] = (
     ("ccg_survival", 2014, "all", "How likely CCGs are to survive"),
     ("ccg_survival", 2016, "all", "How likely CCGs are to survive"),
-    ("commissioning_worth_keeping", 2014, "all", "Commissioning should be kept whatever happens"),
-    ("commissioning_worth_keeping", 2016, "all", "Commissioning should be kept whatever happens"),
+    ("commissioning_worth_keeping", 2014, "all", "Commissioning is worth keeping"),
+    ("commissioning_worth_keeping", 2016, "all", "Commissioning is worth keeping"),
 )
 """Rows of the future-of-CCGs chart."""
 

@@ -13,7 +13,6 @@ import pandas as pd
 
 from .. import html, provenance
 from ..html import percent
-from ..rounding import is_missing as missing
 from . import stats
 from .data import Survey
 from .selections import (
@@ -37,9 +36,7 @@ def _share_text(value: object, display: str) -> str:
 
 
 def _interval_text(low: object, high: object, display: str) -> str:
-    if missing(low) or missing(high):
-        return display
-    return f"{low:.1f} to {high:.1f}"
+    return html.interval(low, high, missing=display)
 
 
 def _reader_rows(frame: pd.DataFrame, label_columns: dict[str, str]) -> pd.DataFrame:
