@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ccg_leadership import published
+from ccg_leadership.cases.records import load_cases
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -66,7 +67,7 @@ def test_findings_html_links_each_theme_to_its_section_and_prints_no_nan() -> No
 
 
 def test_survey_links_name_the_answer_each_percentage_counts() -> None:
-    table = published.survey_links_table(published.load_published())
+    table = published.survey_links_table(published.load_published(), load_cases().themes)
     collaboration = table[table["Survey question"] == "Who builds collaborations"]
     assert dict(zip(collaboration["Published result"], collaboration["Answer counted"], strict=True)) == {
         "43%": "managers on their own",

@@ -46,20 +46,18 @@ CHAPTER3_PAGE = "03-survey-findings.html"
 
 @dataclass(frozen=True)
 class Published:
-    """The report's published findings (by id), their sources (by id) and the case-study themes."""
+    """The report's published findings (by id) and their sources (by id)."""
 
     findings: pd.DataFrame
     sources: pd.DataFrame
-    themes: pd.DataFrame
 
 
 def load_published(data: Path | None = None) -> Published:
-    """Read and validate the published findings, sources and themes of ``data`` (default: the book's)."""
+    """Read and validate the published findings and sources of ``data`` (default: the book's)."""
     folder = Path(data or data_dir()).resolve()
     return Published(
         findings=read_table(folder / "published" / "findings.csv", "findings", folder).set_index("id"),
         sources=read_table(folder / "published" / "sources.csv", "sources", folder).set_index("id"),
-        themes=read_table(folder / "cases" / "themes.csv", "cases_themes", folder).set_index("theme"),
     )
 
 
@@ -191,13 +189,12 @@ THEME_TITLES: dict[str, str] = {
 }
 
 
-def survey_links_table(published: Published) -> pd.DataFrame:
-    """Each case-study theme beside the survey findings the editors pair it with, answer by answer.
+def survey_links_table(published: Published, themes: pd.DataFrame) -> pd.DataFrame:
+    """Each case-study theme (``themes``: the case records' themes) beside the survey findings paired with it.
 
     The pairs come from the ``survey_link`` column of ``data/cases/themes.csv``; each survey row
     names the answer category its percentage counts, or says the report gives a direction only.
     """
-    themes = published.themes
     findings = published.findings
     sources = published.sources
     rows = []
@@ -220,10 +217,10 @@ def survey_links_table(published: Published) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def survey_links_html(published: Published) -> str:
+def survey_links_html(published: Published, themes: pd.DataFrame) -> str:
     """The theme-to-survey pairing as an HTML table (wraps; scrolls inside its container if wide)."""
     return table_html(
-        survey_links_table(published),
+        survey_links_table(published, themes),
         [],
         css_class="ccg-survey-links",
         caption="Case-study themes and the survey results the editors set beside them. Provenance: themes "

@@ -43,8 +43,9 @@ def first_visit(context: Any, base_url: str, path: str) -> dict[str, list[str]]:
                 and seen["failed"].append(f"failed {r.url}: {r.failure}")
             ),
         )
-        page.goto(base_url + path, wait_until="load")
-        page.wait_for_load_state("networkidle")
+        page.goto(base_url + path, wait_until="load")  # every script of the page has run
+        # (not "networkidle": the explorer's widget bundle keeps a busy machine past its time-out)
+        page.wait_for_function("document.readyState === 'complete'")
     finally:
         page.close()
     return seen
