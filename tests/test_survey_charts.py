@@ -224,7 +224,9 @@ def test_every_chart_carries_its_provenance_inside_the_image(images) -> None:
         assert image.alt.endswith(style.RECONSTRUCTED), name
         with Image.open(io.BytesIO(image.png)) as png:
             rgb = png.convert("RGB")
-            strip = rgb.crop((0, rgb.height - int(0.25 * style.DPI), rgb.width // 2, rgb.height))
+            # the bottom quarter-inch above the white margin every chart is framed with
+            top = rgb.height - round((0.25 + style.MARGIN_IN) * style.DPI)
+            strip = rgb.crop((0, top, rgb.width // 2, rgb.height - round(style.MARGIN_IN * style.DPI)))
             grey = sum(
                 1
                 for r, g, b in strip.get_flattened_data()
