@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from ccg_leadership.survey import reconstruction, stats
+from ccg_leadership.survey import tables as survey_tables
 from ccg_leadership.survey.data import load_survey
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -76,9 +77,10 @@ def test_sample_sizes_are_realistic_and_the_files_small() -> None:
         + (DATA / "published" / "findings.csv").stat().st_size
     )
     assert total < 2_000_000
-    table = reconstruction.assumptions_table(reconstruction.load_config(DATA), SURVEY)
+    table = survey_tables.respondents_table(SURVEY)
     assert table.loc["All respondents"].to_dict() == sizes
     assert table.loc["Chair", 2016] == (respondents.query("wave == 2016")["role"] == "chair").sum()
+    assert SURVEY.respondent_total() == len(respondents)
 
 
 def test_every_item_is_answered_in_both_waves_with_some_blanks() -> None:

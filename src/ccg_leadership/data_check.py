@@ -22,6 +22,7 @@ def check_data(data: Path) -> None:
     data = Path(data)
     study.load_phases(data)
     study.load_facts(data)
+    study.phase_count(data)  # the phases file and the design fact must agree
     published.load_published(data)
     if (data / "cases").is_dir():  # a book without case records (a small test book) has nothing to check
         load_cases(data)

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from . import provenance, style
+from .datafiles import DataFileError
 from .paths import data_dir
 from .schemas import read_table
 
@@ -93,6 +94,29 @@ def funded_months(root: Path | None = None) -> int:
     return _months("funded_start", "funded_end", root)
 
 
+def phase_count(root: Path | None = None) -> int:
+    """Return the number of phases, the one source of that count: the rows of ``data/study/phases.csv``.
+
+    The design fact ``phases`` in ``data/study/facts.csv`` must agree; if it does not, a DataFileError
+    names that file, the row and both values.
+    """
+    count = int(len(load_phases(root)))
+    facts = load_facts(root)
+    if "phases" in facts.index and str(facts.loc["phases", "value"]) != str(count):
+        row = list(facts.index).index("phases") + 1
+        raise DataFileError(
+            f"{(root or data_dir()) / 'study' / 'facts.csv'}: row {row} (line {row + 1}), column value: "
+            f"phases = {facts.loc['phases', 'value']} but data/study/phases.csv has {count} phases; "
+            "expected the same number"
+        )
+    return count
+
+
+def month_year(key: str, root: Path | None = None) -> str:
+    """Return a date fact as prose writes it (``November 2013``)."""
+    return f"{pd.Timestamp(str(fact(key, root))):%B %Y}"
+
+
 def timeline_table(root: Path | None = None) -> pd.DataFrame:
     """Return the phases as a reader-facing table with a provenance label for their timing."""
     phases = load_phases(root)
@@ -119,7 +143,7 @@ TIMELINE_SOURCE = (
 
 
 def timeline_figure(root: Path | None = None) -> style.ChartImage:
-    """Draw the five phases on a time axis; phases whose timing is not published are hatched."""
+    """Draw the phases on a time axis; phases whose timing is not published are hatched."""
     phases = load_phases(root)
     start, end = pd.Timestamp(str(fact("study_start", root))), pd.Timestamp(str(fact("study_end", root)))
     fig, ax = style.new_figure(7.5, 3.4)
@@ -167,11 +191,12 @@ def timeline_figure(root: Path | None = None) -> style.ChartImage:
     )
     style.headline(
         fig,
-        "Two national surveys framed three years of fieldwork",
-        f"Five phases, {start:%B %Y} to {end:%B %Y}; only the survey years are published",
+        "The national surveys framed the fieldwork",
+        f"{in_words(phase_count(root)).capitalize()} phases, {start:%B %Y} to {end:%B %Y}; "
+        "only the survey years are published",
     )
     alt = (
-        f"Timeline of the study's {len(phases)} phases between {start:%B %Y} and {end:%B %Y}. "
+        f"Timeline of the study's {phase_count(root)} phases between {start:%B %Y} and {end:%B %Y}. "
         + "; ".join(
             f"phase {n}, {p['name']}, drawn from {p['start']} to {p['end']}"
             + (" (year reported)" if p["timing_provenance"] == "reported-year" else " (timing illustrative)")

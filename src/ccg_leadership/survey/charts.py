@@ -285,7 +285,7 @@ def _wave_legend(fig) -> None:
                 label="2014 (hollow circle)",
             ),
             Line2D([], [], marker="s", linestyle="", color=style.PALETTE[0], label="2016 (filled square)"),
-            Line2D([], [], color=GREY_TEXT, label="whisker: 95% Wilson interval"),
+            Line2D([], [], color=GREY_TEXT, label=f"whisker: {stats.LEVEL} Wilson interval"),
         ],
         loc="outside lower center",
         ncol=3,
@@ -299,7 +299,7 @@ def vision_data(survey: Survey) -> pd.DataFrame:
 
 
 def vision_shift(survey: Survey) -> style.ChartImage:
-    """Dot plot: who sets the CCG's vision, 2014 against 2016, with Wilson 95 % intervals."""
+    """Dot plot: who sets the CCG's vision, 2014 against 2016, with Wilson intervals."""
     data = vision_data(survey)
     fig, ax = style.new_figure(7.5, 3.4)
     options = list(dict.fromkeys(data["label"]))
@@ -316,12 +316,13 @@ def vision_shift(survey: Survey) -> style.ChartImage:
     headline(
         fig,
         f"By 2016 {direction} members saw the vision as shared by managers and clinicians",
-        f"Who mainly provides the CCG's sense of direction; assumed n = {_bases(data)}; 95% Wilson intervals",
+        f"Who mainly provides the CCG's sense of direction; assumed n = {_bases(data)}; "
+        f"{stats.LEVEL} Wilson intervals",
     )
     alt = "Dot plot of who sets the CCG's vision, 2014 and 2016. " + " ".join(
         f"{option}: "
         + ", ".join(
-            f"{int(r['wave'])} {pct(r['share'])} (95% interval {interval(r['low'], r['high'])})"
+            f"{int(r['wave'])} {pct(r['share'])} ({stats.LEVEL} interval {interval(r['low'], r['high'])})"
             for _, r in data[data["label"] == option].iterrows()
         )
         + "."
@@ -357,7 +358,7 @@ def communication_trend(survey: Survey) -> style.ChartImage:
         ax.text(
             74,
             y,
-            f"change {first['difference']:+.0f} points\n(95% CI {first['diff_low']:+.0f} to "
+            f"change {first['difference']:+.0f} points\n({stats.LEVEL} CI {first['diff_low']:+.0f} to "
             f"{first['diff_high']:+.0f})",
             va="center",
             ha="right",
@@ -376,8 +377,8 @@ def communication_trend(survey: Survey) -> style.ChartImage:
         "Communication with hospital clinicians and the public was rated better in 2016"
         if rose
         else "Ratings of the CCG's communication did not all improve",
-        f"assumed n = {_bases(data[data['item'] == items[0]])} answering; 95% Wilson intervals; "
-        "change with Newcombe 95% interval",
+        f"assumed n = {_bases(data[data['item'] == items[0]])} answering; {stats.LEVEL} Wilson intervals; "
+        f"change with Newcombe {stats.LEVEL} interval",
     )
     alt = "Dot plot of the share rating communication good or very good. " + " ".join(
         f"{COMMUNICATION_ITEMS[item].replace(chr(10), ' ')}: "
@@ -456,7 +457,7 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
     ax_diff.text(
         0.5,
         0.62,
-        f"{change.difference:+.1f} points\n95% CI {change.low:+.1f} to {change.high:+.1f}\n"
+        f"{change.difference:+.1f} points\n{stats.LEVEL} CI {change.low:+.1f} to {change.high:+.1f}\n"
         f"p = {change.p_value:.2f}: {'significant' if change.significant else 'not significant'}",
         transform=ax_diff.transAxes,
         ha="center",
@@ -476,8 +477,8 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
         fig,
         f"A central role for clinical leadership {direction} slightly, {verdict}",
         f"assumed n = {change.n_first} ({change.first}), {change.n_second} ({change.second}); "
-        "Wilson 95% intervals "
-        "(triangles); change: Newcombe 95% interval, z-test",
+        f"Wilson {stats.LEVEL} intervals "
+        f"(triangles); change: Newcombe {stats.LEVEL} interval, z-test",
     )
     alt = (
         "Stacked bar chart of how often clinical leadership was central to service redesign. "
@@ -487,7 +488,7 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
             for wave in waves
         )
         + f" Together {change.share_first:.0f}% in {change.first} and {change.share_second:.0f}% in "
-        f"{change.second}, a change of {change.difference:+.1f} percentage points (95% interval "
+        f"{change.second}, a change of {change.difference:+.1f} percentage points ({stats.LEVEL} interval "
         f"{change.low:+.1f} to {change.high:+.1f}, p = {change.p_value:.2f}), "
         f"{'statistically significant' if change.significant else 'not statistically significant'}."
     )
@@ -528,7 +529,8 @@ def option_shares(survey: Survey, item: str, wave: int, population: str, title: 
     headline(
         fig,
         title,
-        f"{wave}, {population_name(survey, population)}, assumed n = {n}; whiskers: 95% Wilson intervals",
+        f"{wave}, {population_name(survey, population)}, assumed n = {n}; "
+        f"whiskers: {stats.LEVEL} Wilson intervals",
     )
     alt = (
         f"Bar chart. {title}. Among {population_name(survey, population)} in {wave} (assumed n = {n}): "
@@ -615,7 +617,8 @@ def agreement_levels(survey: Survey, item: str = "plans_exceed_change", wave: in
     headline(
         fig,
         f"{'Most' if total > 50 else 'Fewer than half of'} members said plans had outrun delivered change",
-        f"{wave}, all respondents, assumed n = {n}; whiskers: 95% Wilson intervals; hatched: levels 1–3",
+        f"{wave}, all respondents, assumed n = {n}; whiskers: {stats.LEVEL} Wilson intervals; "
+        "hatched: levels 1–3",
     )
     alt = (
         "Column chart of agreement that redesign plans ran well ahead of delivered change, "
@@ -670,7 +673,7 @@ def role_breakdown(survey: Survey, wave: int = 2016) -> style.ChartImage:
     headline(
         fig,
         "Office holders rated their CCG's influence highest; GP members doubted GPs' part in redesign",
-        f"{wave}, by governing-body role; n per role in the table; 95% Wilson intervals; "
+        f"{wave}, by governing-body role; n per role in the table; {stats.LEVEL} Wilson intervals; "
         "squares: highest and lowest role",
     )
     alt = f"Two dot plots by governing-body role, {wave}. " + " ".join(

@@ -102,9 +102,36 @@ class Survey:
         return names
 
     def respondents_per_wave(self) -> dict[int, int]:
-        """Return the number of respondents in each wave, as plain ints."""
+        """Return the number of respondents in each wave, as plain ints (the one source of these counts)."""
         counts = self.respondents.groupby("wave").size()
         return {int(wave): int(n) for wave, n in counts.items()}
+
+    def finding_count(self) -> int:
+        """Return the number of published findings (rows of ``data/published/findings.csv``)."""
+        return int(len(self.findings))
+
+    def item_count(self) -> int:
+        """Return the number of survey items (questions) in the codebook."""
+        return int(len(self.items))
+
+    def respondent_total(self) -> int:
+        """Return the number of respondents over all waves (the sum of :meth:`respondents_per_wave`)."""
+        return sum(self.respondents_per_wave().values())
+
+    def respondents_per_role(self) -> pd.DataFrame:
+        """Return respondents per role (rows: role labels in display order) and wave (columns).
+
+        A final ``All respondents`` row holds :meth:`respondents_per_wave`; roles without respondents
+        in a wave count 0.
+        """
+        per_wave = self.respondents_per_wave()
+        counts = self.respondents.groupby(["role", "wave"]).size()
+        table = pd.DataFrame(
+            {w: [int(counts.get((r, w), 0)) for r in self.roles.index] for w in per_wave},
+            index=list(self.roles["label"]),
+        )
+        table.loc["All respondents"] = [per_wave[w] for w in per_wave]
+        return table
 
 
 INPUTS = {

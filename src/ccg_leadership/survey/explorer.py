@@ -143,7 +143,7 @@ def options_view_html(
     return (
         f'<div class="ccg-view"><table>{_caption(title, subtitle, overall)}'
         '<thead><tr><th scope="col">Answer</th><th scope="col">Bar</th><th scope="col">Share</th>'
-        '<th scope="col">95% interval (Wilson)</th><th scope="col">Count / base</th>'
+        f'<th scope="col">{stats.LEVEL} interval (Wilson)</th><th scope="col">Count / base</th>'
         '<th scope="col">Provenance</th></tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>{quotes}</div>"
     )
@@ -230,7 +230,7 @@ def _overall_view(survey: Survey, item: str, wave: int, population: str, questio
     n = int(frame["n"].iloc[0]) if len(frame) else 0
     group = population_name(survey, population)
     subtitle = (
-        f"{wave} survey, {group}, assumed n = {n} answering; Wilson 95% intervals; computed from "
+        f"{wave} survey, {group}, assumed n = {n} answering; Wilson {stats.LEVEL} intervals; computed from "
         "reconstructed respondent data (sample sizes assumed)."
     )
     if population != "all":

@@ -120,8 +120,8 @@ def chapter_numbers(survey: Survey) -> dict[str, float | int]:
     out["survival_likely_2016"] = share("ccg_survival", "likely|very_likely", 2016)
     out["survival_unlikely_2014"] = share("ccg_survival", "very_unlikely|unlikely", 2014)
     out["keep_commissioning_2016"] = share("commissioning_worth_keeping", "agree|strongly_agree", 2016)
-    out["alpha_pct"] = float(stats.ALPHA * 100)
-    out["interval_level"] = float(round((1 - stats.ALPHA) * 100, 6))
+    out["alpha_pct"] = stats.alpha_pct()
+    out["interval_level"] = stats.interval_level()
     for key, value in out.items():
         if not isinstance(value, int | float) or type(value).__module__ != "builtins":
             raise TypeError(f"{key}: {type(value)} is not a plain int or float")

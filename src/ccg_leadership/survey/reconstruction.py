@@ -20,8 +20,9 @@ Command line (from the book root)::
 
 Functions: ``load_config(data=None) -> dict`` (once per file version), ``generate(data=None) -> str``
 (the CSV text), ``write(data=None) -> Path``, ``is_current(data=None) -> bool``; and for the data
-appendix, plain functions of the loaded config: ``sample_sizes(config) -> dict[int, int]``,
-``assumptions_table(config, survey) -> DataFrame`` (respondents per role and wave) and
+appendix, plain functions of the loaded config: ``sample_sizes(config) -> dict[int, int]`` (the sizes
+the generator was given; the book states the sizes of the respondent file instead, from
+``Survey.respondents_per_wave``), ``nonresponse_pct(config) -> float`` and
 ``targets_table(config) -> DataFrame`` (target shares and their basis). ``data`` is the data folder
 (default: the book's ``data/``).
 """
@@ -39,7 +40,7 @@ import pandas as pd
 
 from ..datafiles import DataFileError, once_per_version, read_yaml
 from ..paths import data_dir
-from .data import Survey, load_survey, read_items, read_roles, responses_path
+from .data import load_survey, read_items, read_roles, responses_path
 from .findings import check_findings
 
 CONFIG = "reconstruction.yml"
@@ -102,17 +103,9 @@ def sample_sizes(config: dict) -> dict[int, int]:
     return {int(w): int(sum(spec["roles"].values())) for w, spec in sorted(waves.items())}
 
 
-def assumptions_table(config: dict, survey: Survey) -> pd.DataFrame:
-    """Return assumed respondents per role (rows, display order) and wave (columns), with a total row."""
-    waves = config["waves"]
-    labels = survey.roles["label"]
-    table = pd.DataFrame(
-        {int(w): [int(spec["roles"].get(r, 0)) for r in labels.index] for w, spec in sorted(waves.items())},
-        index=list(labels),
-    )
-    table.loc["All respondents"] = table.sum()
-    table.index.name = "role (illustrative); respondents per wave"
-    return table
+def nonresponse_pct(config: dict) -> float:
+    """Return the assumed share of respondents leaving each item blank, in percent."""
+    return float(config["item_nonresponse"]["rate"] * 100)
 
 
 def targets_table(config: dict) -> pd.DataFrame:

@@ -53,8 +53,24 @@ ALPHA = 0.05
 PERMUTATIONS = 9999
 MIN_EXPECTED = 5
 PERMUTATION_SEED = 2018
-WILSON = "Wilson score 95% interval"
-NEWCOMBE = "Newcombe hybrid score 95% interval; pooled two-proportion z-test"
+
+
+def interval_level() -> float:
+    """Return the confidence level of every interval, in percent (``100 * (1 - ALPHA)``): its one source."""
+    return float(round((1 - ALPHA) * 100, 6))
+
+
+def alpha_pct() -> float:
+    """Return the significance level of every test, in percent (``100 * ALPHA``): its one source."""
+    return float(round(ALPHA * 100, 6))
+
+
+LEVEL = f"{interval_level():g}%"
+"""The interval level as every chart, table and alt text prints it (e.g. ``95%``)."""
+ALPHA_TEXT = f"{alpha_pct():g}%"
+"""The significance level as tables print it (e.g. ``5%``)."""
+WILSON = f"Wilson score {LEVEL} interval"
+NEWCOMBE = f"Newcombe hybrid score {LEVEL} interval; pooled two-proportion z-test"
 
 Category = int | str | Iterable[int]
 

@@ -31,6 +31,13 @@ WHY_DERIVED = (
 )
 
 
+def respondents_table(survey: Survey) -> pd.DataFrame:
+    """Respondents of the respondent file per role (rows) and wave (columns), with a total row."""
+    table = survey.respondents_per_role()
+    table.index.name = "role (illustrative); respondents per wave"
+    return table
+
+
 def _share_text(value: object, display: str) -> str:
     return percent(value, unit="", missing=display)
 
@@ -51,7 +58,7 @@ def _reader_rows(frame: pd.DataFrame, label_columns: dict[str, str]) -> pd.DataF
                 "Base n": int(row["n"]),
                 "Count": row["count_display"],
                 "Share %": _share_text(row["share"], row["share_display"]),
-                "95% CI (Wilson)": _interval_text(row["low"], row["high"], row["share_display"]),
+                f"{stats.LEVEL} CI (Wilson)": _interval_text(row["low"], row["high"], row["share_display"]),
                 "Provenance": provenance.label(row["provenance"]),
             }
         )
@@ -124,10 +131,12 @@ def change_table(survey: Survey, items: dict[str, str], category: str) -> pd.Dat
                     change.second,
                     (shares.loc[change.first, "provenance"], shares.loc[change.second, "provenance"]),
                 ),
-                "Change, points (95% Newcombe interval)": (
+                f"Change, points ({stats.LEVEL} Newcombe interval)": (
                     f"{change.difference:+.1f} ({change.low:+.1f} to {change.high:+.1f})"
                 ),
-                "p-value (z-test)": f"{p_text}; {'' if change.significant else 'not '}significant at 5%",
+                "p-value (z-test)": (
+                    f"{p_text}; {'' if change.significant else 'not '}significant at {stats.ALPHA_TEXT}"
+                ),
                 "Provenance of change and test": provenance.label(change.provenance),
             }
         )
