@@ -4,12 +4,17 @@ The copy's ``data/survey/responses.csv`` loses one 2014 respondent and gains two
 (GP members who answered every question, so every base that includes GP members moves by the
 same amount; two are added so that the overall total moves too). The expected values come from
 counting the CSV rows here, not from the library. The places checked are found in the text the
-unperturbed build prints (every page, its text and its image alt texts), not listed by hand:
+unperturbed build prints (every page: its text, its images' alt texts and its widgets' views), not listed
+by hand (chart subtitles are drawn into the images; each chart builds them from the same n as its alt
+text):
 
 - every number the unperturbed site states where it states a wave's respondent count or the total
   must, on the perturbed site, be the new count;
-- every base the site states (``n = N``, ``Base n: N``, ``count / N``) that equals the base of a
-  group whose base the perturbation changes must state the new base.
+- every number the unperturbed site states where it states a moved role's respondent count, on a
+  page that states a respondent count (Appendix A's role table), must be the new count;
+- every base the site states (``n = N`` and ``Base n: N`` in alt texts and notes, the cells of a
+  "Base n" column, ``count / N`` in the explorer's views) that equals the base of a group whose
+  base the perturbation changes must state the new base.
 
 A page that takes one of these numbers from a second source (the reconstruction's configuration, a
 typed number, an old copy) keeps the old value and fails the test. The build is the only slow step.
@@ -20,6 +25,7 @@ from __future__ import annotations
 import csv
 import difflib
 import html
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -83,12 +89,51 @@ def bases(path: Path) -> dict[tuple[str, str, str], int]:
     return dict(out)
 
 
+WIDGET_STATE = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.S)
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+CELL = re.compile(r"(<t[hd]\b[^>]*>)(.*?)(</t[hd]>)", re.S)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for v in value for s in _strings(v)] if isinstance(value, list) else []
+
+
+def _mark_base_columns(markup: str) -> str:
+    """Write ``n =`` before every cell of a table column headed "Base n", so it reads as a base."""
+
+    def table(match: re.Match[str]) -> str:
+        rows = ROW.findall(match.group(0))
+        if not rows:
+            return match.group(0)
+        heads = [re.sub(r"<[^>]+>", "", cell[1]).strip() for cell in CELL.findall(rows[0])]
+        columns = {i for i, head in enumerate(heads) if head == "Base n"}
+        out = match.group(0)
+        for row in rows[1:] if columns else []:
+            cells = CELL.findall(row)
+            marked = "".join(
+                a + ("n = " if i in columns else "") + b + c for i, (a, b, c) in enumerate(cells)
+            )
+            first, last = CELL.search(row), list(CELL.finditer(row))[-1]
+            out = out.replace(row, row[: first.start()] + marked + row[last.end() :], 1)
+        return out
+
+    return TABLE.sub(table, markup)
+
+
 def page_tokens(page: Path) -> list[str]:
-    """The words, numbers and signs a reader sees on ``page``: its text and its images' alt texts."""
+    """The words, numbers and signs a reader sees on ``page``: its text, its images' alt texts and
+    the views of its widgets (the survey explorer), with the cells of "Base n" columns marked."""
     text = page.read_text(encoding="utf-8")
+    views = [s for state in WIDGET_STATE.findall(text) for s in _strings(json.loads(state)) if "<table" in s]
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
-    alts = " ".join(re.findall(r'\balt="([^"]*)"', text))
-    visible = html.unescape(re.sub(r"<[^>]+>", " ", text) + " " + alts)
+    markup = _mark_base_columns(" ".join([text, *views]))
+    alts = " ".join(re.findall(r'\balt="([^"]*)"', markup))
+    visible = html.unescape(re.sub(r"<[^>]+>", " ", markup) + " " + alts)
     return TOKEN.findall(visible)
 
 
@@ -169,6 +214,7 @@ def test_every_page_states_the_perturbed_counts(site: Path, perturbed: dict[str,
         if new_bases[key] != value and value not in kept:
             changed.setdefault(value, set()).add(new_bases[key])
     stated: Counter[str] = Counter()
+    base_pages: set[str] = set()
     problems = []
     before_pages, after_pages = pages(site), pages(perturbed["site"])
     for name, page in before_pages.items():
@@ -186,6 +232,7 @@ def test_every_page_states_the_perturbed_counts(site: Path, perturbed: dict[str,
             elif _is_base(context) and value in changed:
                 what, want = f"base {value}", changed[value]
                 stated["bases"] += 1
+                base_pages.add(name)
             else:
                 continue
             if now not in want:
@@ -194,5 +241,5 @@ def test_every_page_states_the_perturbed_counts(site: Path, perturbed: dict[str,
     # role count and the bases of the charts and tables
     assert all(stated[k] >= 2 for k in old), stated
     assert any(stated[what] for what, _ in per_role.values()), stated
-    assert stated["bases"] >= 10, stated
+    assert stated["bases"] >= 100 and len(base_pages) >= 2, (stated, base_pages)
     assert not problems, "\n".join(problems)
