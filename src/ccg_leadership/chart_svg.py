@@ -4,7 +4,7 @@
 no date or creator, and ids salted by ``svg.hashsalt``, then trims what an inline SVG does not need.
 :func:`compose` adds the white margin and the provenance line as text; :func:`prefix_ids` makes its
 ids unique on a page; :func:`chart_html` wraps it in the scrollable panel styled by
-``_static/charts.css``. Same input, same bytes.
+``ccg_book/static/charts.css``. Same input, same bytes.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 FONT_STACK = "'DejaVu Sans', 'Bitstream Vera Sans', Arial, sans-serif"
 """Fonts of the chart text: matplotlib's DejaVu Sans, then fonts no wider than it."""
+
+CHART_MARKUP_START = '<div class="ccg-chart">'
+"""How the page markup of every chart begins (the book's Sphinx extension recognises charts by it)."""
 
 MIN_TEXT_PX = 9.05
 """Smallest rendered size of any chart text, in CSS pixels: the chart's minimum width follows."""
@@ -83,7 +86,7 @@ def compose(chart: str, lines: list[str], margin: float, strip: float, font_size
 
     ``lines`` are centred in a strip ``strip`` high, at matplotlib's line spacing (1.2); sizes in pt.
 
-    The background stays transparent: the page's panel is white (``_static/charts.css``).
+    The background stays transparent: the page's panel is white (``ccg_book/static/charts.css``).
     """
     width, height = _size(chart)
     outer_w, outer_h = width + 2 * margin, margin + height + strip + margin
@@ -140,8 +143,9 @@ def chart_html(svg: str, alt: str, label: str) -> str:
         1,
     )
     return (
-        '<div class="ccg-chart">'
+        f"{CHART_MARKUP_START}"
         '<p class="ccg-chart-hint" aria-hidden="true">Scroll the chart sideways to see all of it.</p>'
+        '<div class="ccg-chart-frame">'
         f'<div class="ccg-chart-scroll" role="region" tabindex="0" aria-label="{html.escape(label)}">'
-        f"{image}</div></div>"
+        f"{image}</div></div></div>"
     )

@@ -71,7 +71,11 @@ def _measure(context: Any, url: str, viewport: dict[str, int]) -> dict[str, Any]
 
 
 def _chart_count(site: Path, page: str) -> int:
-    return len(re.findall(r'<svg class="ccg-chart-svg"', (site / f"{page}.html").read_text(encoding="utf-8")))
+    """Charts in the page's HTML file; the chart stylesheet is linked exactly when there is one."""
+    html = (site / f"{page}.html").read_text(encoding="utf-8")
+    count = len(re.findall(r'<svg class="ccg-chart-svg"', html))
+    assert bool(re.search(r'href="[./]*_static/charts\.css', html)) == bool(count), page
+    return count
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -105,9 +109,58 @@ def test_chart_text_is_legible_on_a_phone_and_charts_fit_the_page(
 
 
 @pytest.mark.parametrize("page", sorted(CHART_PAGES))
-def test_charts_fit_the_column_on_a_desktop_without_a_hint(browser_context: Any, site_url: str, page: str) -> None:
+def test_charts_fit_the_column_on_a_desktop_without_a_hint(
+    browser_context: Any, site_url: str, page: str
+) -> None:
     seen = _measure(browser_context, f"{site_url}{page}.html", DESKTOP)
     assert seen["charts"], page
     for chart in seen["charts"]:
         assert not chart["scrolls"] and not chart["hint"], f"{page}: a chart scrolls at 1280 px ({chart})"
         assert chart["smallest"]["px"] >= MIN_TEXT_PX, page
+
+
+_COLOURS_JS = """
+() => {
+  const parse = c => { const m = c.match(/[\\d.]+/g).map(Number); return m.length > 3 ? m : [...m, 1]; };
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const ratio = (x, y) => { const [a, b] = [x, y].sort((p, q) => q - p); return (a + 0.05) / (b + 0.05); };
+  const pageBg = parse(getComputedStyle(document.querySelector('.bd-main') || document.body).backgroundColor);
+  return [...document.querySelectorAll('svg.ccg-chart-svg')].map(svg => {
+    const panel = parse(getComputedStyle(svg.closest('.ccg-chart-scroll')).backgroundColor);
+    // light text sits on the chart's dark bars (style.text_colour_on, tested with the palette)
+    const fills = [...svg.querySelectorAll('text')].map(t => parse(getComputedStyle(t).fill))
+      .filter(f => lum(f) < 0.5);
+    return {
+      panel_opaque: panel[3] === 1, panel_luminance: lum(panel), dark_texts: fills.length,
+      panel_vs_page: ratio(lum(panel), lum(pageBg)),
+      page_luminance: lum(pageBg),
+      worst_text: Math.min(...fills.map(f => ratio(lum(f), lum(panel)))),
+    };
+  });
+}
+"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("page", sorted(CHART_PAGES))
+def test_chart_text_contrasts_with_its_panel_in_both_themes(site_browser: Any, page: str, theme: str) -> None:
+    """Chart text is dark on the chart's own opaque light panel; on a dark page the panel stands out.
+
+    Replaces, for the inline SVG charts, the opaque-corner check ``test_pages`` makes of chart PNGs.
+    """
+    tab, _ = site_browser.open(f"{page}.html", theme)
+    try:
+        charts = tab.evaluate(_COLOURS_JS)
+    finally:
+        tab.close()
+    assert charts, page
+    for chart in charts:
+        assert chart["panel_opaque"], f"{page} ({theme}): chart without its own background"
+        assert chart["panel_luminance"] > 0.9 and chart["dark_texts"] >= 5, f"{page} ({theme}): {chart}"
+        assert chart["worst_text"] >= 4.5, f"{page} ({theme}): chart text below AA contrast ({chart})"
+        if theme == "dark":
+            assert chart["page_luminance"] < 0.1, f"{page}: dark theme not applied ({chart})"
+            assert chart["panel_vs_page"] >= 3, f"{page}: the light panel does not stand out ({chart})"
