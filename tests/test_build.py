@@ -43,7 +43,7 @@ def test_chapter2_figure_is_numbered_with_alt_text(site: Path) -> None:
     figures = re.findall(r"<figure.*?</figure>", html, flags=re.S)
     assert figures, "chapter 2 has no figure"
     for figure in figures:
-        alt = re.search(r'<img[^>]*alt="([^"]*)"', figure)
+        alt = re.search(r'<svg[^>]*role="img" aria-label="([^"]*)"', figure)
         assert alt and len(alt.group(1)) > 40, "figure without meaningful alt text"
         assert re.search(r'caption-number">Fig\. 2\.\d', figure), "figure caption is not numbered"
 

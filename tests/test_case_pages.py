@@ -165,7 +165,7 @@ def test_case_figures_have_alt_text_numbered_captions_and_provenance(site: Path)
         figures = re.findall(r"<figure.*?</figure>", body, flags=re.S)
         assert len(figures) == count, name
         for figure in figures:
-            alt = re.search(r'<img[^>]*alt="([^"]*)"', figure)
+            alt = re.search(r'<svg[^>]*role="img" aria-label="([^"]*)"', figure)
             assert alt and len(alt.group(1)) > 80, f"{name}: figure without meaningful alt text"
             assert "Case 1" in alt.group(1)
             assert re.search(r'caption-number">Fig\. \d\.\d', figure), f"{name}: caption not numbered"

@@ -324,8 +324,9 @@ def test_figures_have_alt_text_numbered_captions_provenance_and_a_table(soup) ->
     for ident in FIGURES:
         figure = soup.find("figure", id=ident)
         assert figure is not None, ident
-        img = figure.find("img")
-        assert img is not None and len(img.get("alt", "").strip()) > 50, ident
+        chart = figure.find("svg", attrs={"role": "img"})
+        assert chart is not None and len(chart.get("aria-label", "").strip()) > 50, ident
+        assert len(chart.find_all("text")) >= 5, f"{ident}: chart labels are not text"
         caption = figure.find("figcaption").get_text(" ")
         assert re.search(r"Fig\. 3\.\d+", caption), ident
         assert "Provenance" in caption and (DERIVED in caption or REPORTED in caption), ident

@@ -116,10 +116,12 @@ def test_every_page_is_offered_as_source_and_every_notebook_with_outputs(
         assert all(c.execution_count for c in code), f"{page}: a code cell was not executed"
         outputs = [o for c in code for o in c.outputs]
         with_outputs += bool(outputs)
-        charts = (site / f"{page}.html").read_text(encoding="utf-8").count('<img alt="')
+        charts = (site / f"{page}.html").read_text(encoding="utf-8").count('<svg class="ccg-chart-svg"')
         pngs = sum("image/png" in o.get("data", {}) for o in outputs)
+        svgs = sum("ccg-chart-svg" in str(o.get("data", {}).get("text/html", "")) for o in outputs)
         if charts:
             assert pngs > 0, f"{page}: the page shows charts, its notebook has no image output"
+            assert svgs > 0, f"{page}: the page shows charts, its notebook has no chart SVG"
     assert with_outputs >= 8
 
 

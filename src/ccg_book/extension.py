@@ -10,6 +10,7 @@ from . import (
     alt_text,
     book_environment,
     case_pages,
+    charts,
     claims,
     data_gate,
     dependencies,
@@ -30,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     claims.setup(app)
     interrupted_builds.setup(app)
     alt_text.setup(app)
+    charts.setup(app)
     case_pages.setup(app)
     widget_assets.setup(app)
     dependencies.setup(app)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, PngImagePlugin
 
+from . import chart_svg
+
 if TYPE_CHECKING:  # imported lazily: matplotlib costs start-up time
     from collections.abc import Sequence
 
@@ -110,17 +112,25 @@ def headline(fig: Figure, title: str, subtitle: str = "", *, wrap: bool = False)
 
 @dataclass(frozen=True)
 class ChartImage:
-    """A finished chart: PNG bytes plus the alt text that travels with them.
+    """A finished chart: a PNG and an SVG of it, plus the alt text that travels with them.
 
-    Displaying or glueing it yields an ``image/png`` output whose PNG ``Description`` chunk holds
-    the alt text; the book's Sphinx extension copies that into the ``alt`` attribute of the page.
+    Displaying or glueing it yields two outputs. ``text/html`` is the web page's chart: the SVG
+    inline, its labels real text, named by the alt text (:func:`chart_svg.chart_html`); HTML
+    builders prefer it. ``image/png`` is for builders that take no HTML (the LaTeX/PDF edition):
+    its ``Description`` chunk holds the alt text, which the book's Sphinx extension copies onto the
+    ``<img>``.
     """
 
     png: bytes
     alt: str
+    svg: str = ""
+    label: str = "Chart"
 
     def _repr_png_(self) -> bytes:
         return self.png
+
+    def _repr_html_(self) -> str | None:
+        return chart_svg.chart_html(self.svg, self.alt, self.label) if self.svg else None
 
 
 RECONSTRUCTED = (
@@ -143,16 +153,36 @@ LINE_HEIGHT_IN = 0.17
 """Height of one line of the provenance strip, in inches."""
 
 
+STRIP_FONT_SIZE = 7.5
+"""Font size of the provenance strip, in points."""
+
+
+def strip_lines(text: str, width_px: int) -> list[str]:
+    """Return ``text`` wrapped into the lines of a provenance strip ``width_px`` wide (at DPI)."""
+    return textwrap.wrap(text, width=max(20, int(width_px / DPI / 0.056)), break_on_hyphens=False)
+
+
+def strip_height_in(lines: int) -> float:
+    """Return the height of a provenance strip of ``lines`` lines, in inches."""
+    return LINE_HEIGHT_IN * lines + 0.1
+
+
 def provenance_strip(text: str, width_px: int) -> Image.Image:
     """Render ``text`` as a strip ``width_px`` wide in the house style (small grey italics, wrapped)."""
     import matplotlib.pyplot as plt
 
     apply()
-    width_in = width_px / DPI
-    lines = textwrap.wrap(text, width=max(20, int(width_in / 0.056)), break_on_hyphens=False)
-    fig = plt.figure(figsize=(width_in, LINE_HEIGHT_IN * len(lines) + 0.1))
+    lines = strip_lines(text, width_px)
+    fig = plt.figure(figsize=(width_px / DPI, strip_height_in(len(lines))))
     fig.text(
-        0.01, 0.5, "\n".join(lines), ha="left", va="center", fontsize=7.5, color="#505A5F", style="italic"
+        0.01,
+        0.5,
+        "\n".join(lines),
+        ha="left",
+        va="center",
+        fontsize=STRIP_FONT_SIZE,
+        color="#505A5F",
+        style="italic",
     )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
@@ -161,10 +191,11 @@ def provenance_strip(text: str, width_px: int) -> Image.Image:
 
 
 def finish(fig: Figure, alt: str, source: str) -> ChartImage:
-    """Render ``fig`` to a deterministic PNG carrying ``alt``, close it, and return a ChartImage.
+    """Render ``fig`` to a deterministic PNG carrying ``alt`` and an SVG, close it, return both.
 
     ``source`` is the chart's provenance line: drawn in a strip under the chart, inside the image (so
-    a copied chart keeps it), and repeated at the end of the alt text.
+    a copied chart keeps it), and repeated at the end of the alt text. The SVG has the same margin
+    and strip, drawn as text.
     """
     import matplotlib.pyplot as plt
 
@@ -176,6 +207,8 @@ def finish(fig: Figure, alt: str, source: str) -> ChartImage:
         alt = f"{alt.rstrip()} {source}"
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    svg = chart_svg.figure_svg(fig)
+    label = f"Chart: {fig.get_suptitle() or alt.split('. ')[0]}"
     plt.close(fig)
     chart = Image.open(io.BytesIO(buffer.getvalue())).convert("RGBA")
     pad = round(MARGIN_IN * DPI)  # white margin, so nothing touches the panel's edge on a dark page
@@ -187,7 +220,10 @@ def finish(fig: Figure, alt: str, source: str) -> ChartImage:
     info.add_text("Description", alt)
     out = io.BytesIO()
     image.save(out, format="PNG", pnginfo=info, dpi=(DPI, DPI))
-    return ChartImage(png=out.getvalue(), alt=alt)
+    lines = strip_lines(source, chart.width)
+    strip_pt = strip_height_in(len(lines)) * 72
+    composed = chart_svg.compose(svg, lines, MARGIN_IN * 72, strip_pt, STRIP_FONT_SIZE)
+    return ChartImage(png=out.getvalue(), alt=alt, svg=chart_svg.prefix_ids(composed), label=label)
 
 
 def read_alt(png: bytes) -> str:

@@ -178,7 +178,7 @@ def matrix_figure(records: CaseRecords) -> style.ChartImage:
                 )
             )
             text = ("yes" if value == "yes" else "–") if column in SECTORS else value
-            ax.text(lefts[c] + widths[c] / 2, r + 0.5, text, ha="center", va="center", fontsize=7)
+            ax.text(lefts[c] + widths[c] / 2, r + 0.5, text, ha="center", va="center", fontsize=7.5)
     ax.set_xlim(0, sum(widths))
     ax.set_ylim(n_rows, 0)
     ax.set_yticks([r + 0.5 for r in range(n_rows)], list(matrix.index))
@@ -186,7 +186,7 @@ def matrix_figure(records: CaseRecords) -> style.ChartImage:
         [lefts[c] + widths[c] / 2 for c in range(n_cols)], [c.replace(" ", "\n") for c in matrix.columns]
     )
     ax.xaxis.tick_top()
-    ax.tick_params(axis="x", length=0, labelsize=7)
+    ax.tick_params(axis="x", length=0, labelsize=7.5)
     ax.tick_params(axis="y", length=0, labelsize=8)
     for spine in ax.spines.values():
         spine.set_visible(False)

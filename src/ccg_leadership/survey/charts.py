@@ -422,7 +422,7 @@ def centrality_by_wave(survey: Survey) -> style.ChartImage:
                 else f"{names[key]}\n{pct(share)}",
                 ha="center",
                 va="center",
-                fontsize=7,
+                fontsize=7.5,
                 color=style.text_colour_on(colours[key]),
             )
             left += share
