@@ -7,6 +7,7 @@ from pathlib import Path
 import pandera.pandas as pa
 from pandera.io.pandas_io import deserialize_schema
 
+from . import schema_checks
 from .datafiles import DataFileError, once_per_version, read_validated, read_yaml
 
 
@@ -26,6 +27,7 @@ def load_schema(name: str, data: Path) -> pa.DataFrameSchema:
 def _parse(path: Path) -> pa.DataFrameSchema:
     """Build the schema as ``DataFrameSchema.from_yaml`` does, parsing the YAML with libyaml."""
     content = read_yaml(path)
+    schema_checks.register()  # the custom checks a schema may name
     try:
         return deserialize_schema(content)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # pandera's errors for a bad schema
