@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bookhelpers import REPO
+from bookhelpers import REPO, build, copy_book, stock_build
 
 from ccg_leadership.data_check import check_data
 from ccg_leadership.datafiles import DataFileError
@@ -44,6 +44,8 @@ class Expect:
     column: str | None
     words: str = ""
     """A phrase the message must hold (what is wrong), if any."""
+    label: str = ""
+    """How the message names the column: ``column`` (CSV), ``field`` (case records) or ``key``."""
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -279,6 +281,12 @@ CSV_CASES: dict[str, Callable[[Path], Expect]] = {
         d, FACTS, fact_line(d, "case_ccgs"), "unit", "cases", "wrong unit"
     ),
     "fact-missing": fact_missing,
+    "study-ends-before-it-starts": lambda d: set_cell(
+        d, FACTS, fact_line(d, "study_end"), "value", "2013-10-31", "comes before study_start"
+    ),
+    "second-survey-first": lambda d: set_cell(
+        d, FACTS, fact_line(d, "survey_second_year"), "value", "2013", "comes before survey_first_year"
+    ),
     "duplicated-fact": lambda d: set_cell(d, FACTS, fact_line(d, "cases"), "key", "phases", "repeated"),
     "unknown-source-of-a-fact": unknown_source_of_a_fact,
     "phase-ends-before-it-starts": lambda d: set_cell(d, PHASES, 4, "end", "2014-01", "before start"),
@@ -370,7 +378,27 @@ def case_empty(data: Path) -> Expect:
     return Expect(path, 1, None, "empty file")
 
 
+def case_label_repeated(data: Path) -> Expect:
+    path = data / "cases" / "case-2.yml"
+    return Expect(path, edit_yaml(path, "case", "value", "  value: Case 1"), "case", "in record case-1")
+
+
+def reconstruction_waves_not_a_mapping(data: Path) -> Expect:
+    path = data / "reconstruction.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nwaves:\n", "\nwaves: 2014\nold_waves:\n", 1), encoding="utf-8")
+    return Expect(path, None, "waves", "expected a mapping", label="key")
+
+
+def schema_file_missing(data: Path) -> Expect:
+    (data / "schema" / "phases.yml").unlink()
+    return Expect(data / "schema" / "phases.yml", None, None, "file not found")
+
+
 YAML_CASES: dict[str, Callable[[Path], Expect]] = {
+    "case-label-repeated": case_label_repeated,
+    "reconstruction-waves-not-a-mapping": reconstruction_waves_not_a_mapping,
+    "schema-file-missing": schema_file_missing,
     "case-value-a-mapping": case_region_a_mapping,
     "case-provenance-a-list": case_provenance_a_list,
     "case-organisations-as-text": case_organisations_text,
@@ -412,9 +440,9 @@ def test_corruption_is_named_by_file_line_and_column(
     if expect.line is not None:
         assert f"line {expect.line}" in first, message
     if expect.column is not None:
-        name = "field" if expect.path.suffix == ".yml" else "column"
+        name = expect.label or ("field" if expect.path.suffix == ".yml" else "column")
         assert f"{name} {expect.column}" in first, message
-    assert "expected" in first or "not valid YAML" in first, message
+    assert "expected" in first or "not valid YAML" in first or "not found" in first, message
     assert expect.words in message, message
     assert all(line.startswith(f"{expect.path}: ") or line.startswith("...") for line in message.splitlines())
 
@@ -447,3 +475,31 @@ def test_many_problems_are_one_line_each_and_counted(tmp_path: Path) -> None:
     )
     assert "(found -1; expected a number from 0 to 3)" in lines[0]
     assert lines[5] == "... and 3 more problem(s)"
+
+
+def _pages(book: Path) -> list[Path]:
+    return sorted((book / "_build" / "html").rglob("*.html")) if (book / "_build").is_dir() else []
+
+
+@pytest.mark.book
+@pytest.mark.parametrize(
+    ("corrupt", "runner"),
+    [
+        pytest.param(CSV_CASES["unknown-fact-unit"], stock_build, id="stock-build-fact-unit"),
+        pytest.param(YAML_CASES["case-value-a-mapping"], build, id="entry-point-case-record"),
+    ],
+)
+def test_a_build_stops_with_the_same_message_before_any_page(tmp_path: Path, corrupt, runner) -> None:
+    """The data gate of a real build reports the library's message and writes no page."""
+    book = copy_book(tmp_path / "book")
+    corrupt(book / "data")
+    corrupted = digest(book / "data")
+    with pytest.raises(DataFileError) as error:
+        check_data(book / "data")
+    result = runner(book)
+    assert result.returncode != 0
+    assert "Book data check failed" in result.stderr
+    for line in str(error.value).splitlines():
+        assert line in result.stderr, result.stderr[-3000:]
+    assert _pages(book) == []
+    assert digest(book / "data") == corrupted

@@ -114,10 +114,14 @@ def _where(path: Path, index: object, column: str | None, lines: list[int]) -> s
 
 
 def _earlier(frame: pd.DataFrame, index: object, columns: list[str], lines: list[int]) -> str:
-    """The earlier file lines whose row has the same ``columns`` as row ``index`` ('' if none)."""
+    """The earlier file lines (or case records) whose row has the same ``columns`` ('' if none)."""
     same = (frame[columns] == frame.loc[index, columns]).all(axis=1)
-    earlier = [lines[i] if i < len(lines) else i + 2 for i in frame.index[same] if i < index]
-    return f"line {', '.join(map(str, earlier))}" if earlier else ""
+    earlier = [i for i in frame.index[same] if i < index]
+    if not earlier:
+        return ""
+    if not lines and "record" in frame.columns:  # case records: one row per file
+        return "in record " + ", ".join(str(frame.loc[i, "record"]) for i in earlier)
+    return "on line " + ", ".join(str(lines[i] if i < len(lines) else i + 2) for i in earlier)
 
 
 def words(
@@ -152,7 +156,7 @@ def words(
         return (
             fields[-1],
             f"repeated {' and '.join(fields)}",
-            f"a value no other row has (as on {earlier})",
+            f"a value no other row has (as {earlier})",
             shown(found),
         )
     spec = schema.columns.get(column) if isinstance(column, str) else None

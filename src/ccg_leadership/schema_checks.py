@@ -7,7 +7,8 @@ statistics. They are registered with pandera's documented extension point
 (``pandera.extensions.register_check_method``) by :func:`register`, which the schema loader calls.
 
 Each check returns a frame of the table's shape (False marks the offending cell), so that a failure
-names its row and column; :data:`DESCRIBE` turns a failed cell into what is wrong and what was expected.
+names its row and column (``has_keys``, about rows that are not there, returns one boolean);
+:data:`DESCRIBE` turns a failure into what is wrong and what was expected.
 """
 
 from __future__ import annotations
@@ -238,6 +239,35 @@ def _describe_has_keys(frame: pd.DataFrame, index: object, column: str, stats: d
     )
 
 
+# --- ordered_keys: key-value rows whose values must be in order (a start before its end) ---------
+
+
+def ordered_keys(frame: pd.DataFrame, *, column: str, by: str, pairs: list) -> pd.DataFrame:
+    """For each ``[first, second]`` of ``pairs``, the ``column`` value of key ``second`` is not before
+    that of key ``first`` (compared as numbers when both are, else as ISO text); the second fails."""
+    values = dict(zip(frame[by], frame[column], strict=False))
+    ok = pd.Series(True, index=frame.index)
+    for first, second in pairs:
+        if first in values and second in values and _before(values[second], values[first]):
+            ok[frame[by] == second] = False
+    return _cells(frame, column, ok)
+
+
+def _before(a: object, b: object) -> bool:
+    try:
+        return float(str(a)) < float(str(b))
+    except ValueError:
+        return str(a).strip() < str(b).strip()
+
+
+def _describe_ordered_keys(frame: pd.DataFrame, index: object, column: str, stats: dict) -> Problem:
+    by = stats["by"]
+    key = frame.loc[index, by]
+    first = next(a for a, b in stats["pairs"] if b == key)
+    earlier = frame.loc[frame[by] == first, column].iloc[0]
+    return f"{by} {key} comes before {first} ({earlier})", f"{key} on or after {first}"
+
+
 CHECKS: dict[str, tuple[Callable[..., pd.DataFrame], list[str]]] = {
     "in_range_by": (in_range_by, ["column", "by", "ranges", "otherwise"]),
     "not_before": (not_before, ["column", "other"]),
@@ -246,6 +276,7 @@ CHECKS: dict[str, tuple[Callable[..., pd.DataFrame], list[str]]] = {
     "typed_by_unit": (typed_by_unit, ["column", "by", "units"]),
     "units_of_keys": (units_of_keys, ["column", "by", "units"]),
     "has_keys": (has_keys, ["column", "keys"]),
+    "ordered_keys": (ordered_keys, ["column", "by", "pairs"]),
 }
 """Every custom check a schema may name, with its statistics."""
 
@@ -257,6 +288,7 @@ DESCRIBE: dict[str, Callable[[pd.DataFrame, object, str, dict], Problem]] = {
     "typed_by_unit": _describe_typed_by_unit,
     "units_of_keys": _describe_units_of_keys,
     "has_keys": _describe_has_keys,
+    "ordered_keys": _describe_ordered_keys,
 }
 """For each custom check: (frame, index, column, statistics) -> (what is wrong, what was expected)."""
 

@@ -20,7 +20,7 @@ def load_schema(name: str, data: Path) -> pa.DataFrameSchema:
     """Return the pandera schema named ``name`` (e.g. ``"phases"``), built once per file version."""
     path = schema_path(name, data).resolve()
     if not path.is_file():
-        raise FileNotFoundError(f"no schema {name!r}: {path} does not exist")
+        raise DataFileError(f"{path}: file not found (the schema {name!r} of a data file)")
     return once_per_version(("schema", str(path)), (path,), lambda: _parse(path))
 
 
