@@ -33,8 +33,8 @@ def shown(value: object) -> str:
     return str(value)
 
 
-def _listing(values: object) -> str:
-    return ", ".join(shown(v) if not isinstance(v, str) else v for v in values)  # type: ignore[union-attr]
+def _listing(values: list) -> str:
+    return ", ".join(str(v) for v in values)
 
 
 def _dtype_words(check: str) -> tuple[str, str]:
@@ -167,13 +167,20 @@ def words(
 def describe(
     path: Path, failures: pd.DataFrame, schema: pa.DataFrameSchema, frame: pd.DataFrame, lines: list[int]
 ) -> list[str]:
-    """One line per failure case (see the module docstring); ``lines[i]`` is the file line of row i."""
-    out = []
+    """One line per failing cell (see the module docstring); ``lines[i]`` is the file line of row i.
+
+    A cell that fails several checks is reported once, for the first of them in ``failures``.
+    """
+    out, seen = [], set()
     for _, case in failures.iterrows():
         worded = words(schema, case, frame, lines)
         if worded is None:
             continue
         column, problem, expected, found = worded
+        cell = (str(case.get("index")), column, str(case.get("check")).startswith("column_in"))
+        if cell in seen:
+            continue
+        seen.add(cell)
         if str(case.get("check")) in {"column_in_schema", "column_in_dataframe"}:
             where = f"{path}: line 1 (header), column {column}"
         else:
@@ -183,22 +190,13 @@ def describe(
     return out
 
 
-def _one_per_cell(lines: list[str]) -> list[str]:
-    """Keep the first problem reported for each cell (a column's own check before a table check)."""
-    seen: set[str] = set()
-    kept = []
-    for line in lines:
-        place = line.split(": ", 2)[0] + ": " + line.split(": ", 2)[1] if ", column " in line else line
-        if place not in seen:
-            seen.add(place)
-            kept.append(line)
-    return kept
-
-
 def message(
     path: Path, failures: pd.DataFrame, schema: pa.DataFrameSchema, frame: pd.DataFrame, lines: list[int]
 ) -> str:
-    """The DataFileError text: the first :data:`LIMIT` problems in file order, and how many more."""
+    """The DataFileError text: the first :data:`LIMIT` problems in file order, and how many more.
+
+    A column's own checks come before the table checks, so a cell failing both gets the column's words.
+    """
     custom = failures["check"].astype(str).str.split("(").str[0].isin(list(DESCRIBE))
     position = {name: number for number, name in enumerate(frame.columns)}
     order = failures.assign(
@@ -207,8 +205,7 @@ def message(
         _custom=custom,
     ).sort_values(["_row", "_column", "_custom"], kind="stable")
     described = describe(path, order.drop(columns=["_row", "_column", "_custom"]), schema, frame, lines)
-    unique = _one_per_cell(described)
-    text = unique[:LIMIT]
-    if len(unique) > LIMIT:
-        text.append(f"... and {len(unique) - LIMIT} more problem(s)")
+    text = described[:LIMIT]
+    if len(described) > LIMIT:
+        text.append(f"... and {len(described) - LIMIT} more problem(s)")
     return "\n".join(text)

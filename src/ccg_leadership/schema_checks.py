@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import pandas as pd
 import pandera.extensions as extensions
-from pandera.api.checks import Check
+import pandera.pandas as pa
 
 Problem = tuple[str, str]
 """What is wrong, and what was expected, in words."""
@@ -148,14 +148,20 @@ def parse_typed(text: str, kind: str) -> int | float | dt.date | str:
             raise ValueError("not a whole number")
         return int(text)
     if kind == "number":
-        number = float(text)
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError("not a number") from None
         if number != number or number in (float("inf"), float("-inf")):
             raise ValueError("not a finite number")
         return number
     if kind == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError("not a date of the form YYYY-MM-DD")
-        return dt.date.fromisoformat(text)
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError(text)
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError("not a date YYYY-MM-DD") from None
     if kind == "text":
         return text
     raise ValueError(f"unknown type {kind!r}; expected one of {', '.join(UNIT_TYPES)}")
@@ -167,7 +173,7 @@ def _typed_problem(value: object, spec: dict) -> str | None:
     try:
         parsed = parse_typed(str(value), kind)
     except ValueError as error:
-        return str(error).split(":")[0] if kind != "number" else "not a number"
+        return str(error)
     lower, upper = _bounds(spec)
     if kind == "date":
         lower = dt.date.fromisoformat(str(lower)) if lower is not None else None
@@ -296,5 +302,5 @@ DESCRIBE: dict[str, Callable[[pd.DataFrame, object, str, dict], Problem]] = {
 def register() -> None:
     """Register the custom checks with pandera (once per process), so schemas can name them."""
     for name, (function, statistics) in CHECKS.items():
-        if name not in Check.REGISTERED_CUSTOM_CHECKS:
+        if name not in pa.Check.REGISTERED_CUSTOM_CHECKS:
             extensions.register_check_method(statistics=statistics, supported_types=pd.DataFrame)(function)
