@@ -150,7 +150,8 @@ def test_an_illustrative_part_of_the_account_is_refused(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(
-        DataFileError, match=r"case-3\.yml: record case-3, field lessons: a part of the report"
+        DataFileError,
+        match=r"case-3\.yml: record case-3, field lessons, key provenance \(line \d+\): a part of",
     ):
         case_records.load_cases(root)
 
@@ -198,9 +199,9 @@ def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "field", "message"),
     [
-        ("value: North", "value: East", "region", "isin"),
-        ("value: above", "value: sideways", "origin", "isin"),
-        ("  value: CCG B", "  value: CCG b", "ccg", "str_matches"),
+        ("value: North", "value: East", "region", "not an allowed value (found 'East'; expected one of"),
+        ("value: above", "value: sideways", "origin", "not an allowed value"),
+        ("  value: CCG B", "  value: CCG b", "ccg", "not of the expected form (found 'CCG b'"),
         (
             "region:\n  value: North\n  provenance: illustrative",
             "region:\n  value: North",
@@ -211,13 +212,13 @@ def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
             "region:\n  value: North\n  provenance: illustrative",
             "region:\n  value: North\n  provenance: guessed",
             "region",
-            "isin",
+            "not an allowed value (found 'guessed'",
         ),
         (
             "region:\n  value: North\n  provenance: illustrative",
             "region:\n  value: North\n  provenance: reported",
             "region",
-            "no source id",
+            "no source is given",
         ),
         ("    - acute hospital trust", "    - a hospital", "organisations", "unknown organisation type"),
         ("deprivation:\n  value: affluent\n  provenance: illustrative\n", "", "deprivation", "missing"),
@@ -241,19 +242,23 @@ def test_bad_yaml_and_unknown_field_are_named(tmp_path: Path) -> None:
     root = _copy_data(tmp_path)
     path = root / "cases" / "case-2.yml"
     _edit(path, "case:\n", "case: [\n")
-    with pytest.raises(DataFileError, match=r"case-2\.yml: record case-2: not valid YAML"):
+    with pytest.raises(
+        DataFileError, match=r"case-2\.yml: record case-2, line \d+, column \d+: not valid YAML"
+    ):
         case_records.load_cases(root)
     root = _copy_data(tmp_path / "second")
     path = root / "cases" / "case-2.yml"
     path.write_text(path.read_text(encoding="utf-8") + "budget:\n  value: 1\n  provenance: illustrative\n")
-    with pytest.raises(DataFileError, match=r"record case-2, field budget: unknown field"):
+    with pytest.raises(DataFileError, match=r"record case-2, field budget \(line \d+\): unknown field"):
         case_records.load_cases(root)
 
 
 def test_two_cases_in_one_ccg_with_different_regions_are_refused(tmp_path: Path) -> None:
     root = _copy_data(tmp_path)
     _edit(root / "cases" / "case-2.yml", "value: North", "value: South")
-    with pytest.raises(DataFileError, match=r"case-2\.yml: record case-2, field region: 'South' differs"):
+    with pytest.raises(
+        DataFileError, match=r"case-2\.yml: record case-2, field region \(line 17\): 'South' differs"
+    ):
         case_records.load_cases(root)
 
 

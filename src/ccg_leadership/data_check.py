@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import published, study
 from .cases.records import load_cases
+from .references import check_references
 from .survey import reconstruction
 from .survey.data import load_survey
 from .survey.findings import verify_findings
@@ -24,8 +25,8 @@ def check_data(data: Path) -> None:
     study.load_facts(data)
     study.phase_count(data)  # the phases file and the design fact must agree
     published.load_published(data)
-    if (data / "cases").is_dir():  # a book without case records (a small test book) has nothing to check
-        load_cases(data)
+    cases = load_cases(data) if (data / "cases").is_dir() else None  # a small test book may have none
+    check_references(data, cases)
     if (data / reconstruction.CONFIG).is_file():  # optional: an author with the real answers may drop it
         reconstruction.load_config(data)
     verify_findings(load_survey(data))

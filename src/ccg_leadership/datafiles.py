@@ -8,6 +8,7 @@ an unchanged one is read once per process.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, TypeVar
 import pandas as pd
 import pandera.errors as pe
 import yaml
+
+from . import failures
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -29,8 +32,9 @@ class DataFileError(ValueError):
 def read_csv(path: Path, schema: pa.DataFrameSchema, *, dtype: dict | None = None) -> pd.DataFrame:
     """Read ``path`` as UTF-8 CSV and validate it against ``schema``.
 
-    Raises DataFileError naming the file, the 1-based data row (and file line) and the column of the
-    first problems found. The file is only read, never written.
+    Raises DataFileError naming the file, the 1-based data row, its line in the file and the column of
+    the first problems found, one line per problem (see :mod:`ccg_leadership.failures`). A leading
+    byte-order mark (as spreadsheet programs write) is ignored. The file is only read, never written.
     """
     path = Path(path)
     if not path.is_file():
@@ -38,51 +42,94 @@ def read_csv(path: Path, schema: pa.DataFrameSchema, *, dtype: dict | None = Non
     try:
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"{path}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+        raise DataFileError(not_utf8(path, exc)) from None
+    raw = raw.removeprefix("\ufeff")
     if not raw.strip():
-        raise DataFileError(f"{path}: file is empty; expected a header row and data rows")
-    check_field_counts(path, raw)
+        raise DataFileError(
+            f"{path}: line 1: file is empty (expected a header row naming the columns "
+            f"{', '.join(schema.columns)}, then data rows)"
+        )
+    lines = check_field_counts(path, raw)
     try:
-        frame = pd.read_csv(path, dtype=dtype or str, keep_default_na=False, encoding="utf-8")
+        frame = pd.read_csv(io.StringIO(raw), dtype=dtype or str, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:
         raise DataFileError(f"{path}: cannot be parsed as CSV: {exc}") from None
     missing = [c for c in schema.columns if c not in frame.columns]
     if missing:
         raise DataFileError(
-            f"{path}: missing column(s) {', '.join(missing)}; header has {', '.join(frame.columns)}"
+            f"{path}: line 1 (header), column {missing[0]}: missing column(s) {', '.join(missing)} "
+            f"(found {', '.join(frame.columns)}; expected {', '.join(schema.columns)})"
         )
     if frame.empty:
-        raise DataFileError(f"{path}: has a header but no data rows")
+        raise DataFileError(f"{path}: line 2: has a header but no data rows (expected at least one row)")
     for name, column in schema.columns.items():
         if column.nullable:
             frame[name] = frame[name].mask(frame[name].str.strip() == "")
     try:
         return schema.validate(frame, lazy=True)
     except pe.SchemaErrors as exc:
-        raise DataFileError(describe_failures(path, _root_causes(exc.failure_cases))) from None
+        raise DataFileError(
+            failures.message(path, _root_causes(exc.failure_cases), schema, frame, lines)
+        ) from None
 
 
-def check_field_counts(path: Path, text: str) -> None:
-    """Raise DataFileError unless every row of the CSV ``text`` has as many fields as its header.
+def not_utf8(path: Path, error: UnicodeDecodeError) -> str:
+    """The message for a file that is not UTF-8: the line and the first offending byte."""
+    data = error.object if isinstance(error.object, bytes) else b""
+    line = data[: error.start].count(b"\n") + 1
+    byte = data[error.start : error.start + 1].hex() or "?"
+    return (
+        f"{path}: line {line}: not valid UTF-8 (found byte 0x{byte} at offset {error.start}; expected "
+        "UTF-8 text); save the file as UTF-8"
+    )
+
+
+def check_field_counts(path: Path, text: str) -> list[int]:
+    """Raise DataFileError unless the header is sound and every row of ``text`` has the header's fields.
 
     Read with the csv module first because pandas fills a short row with blanks (a respondent who
     skipped the last questions) and may shift a long one. Blank lines are skipped, as pandas does.
+    Returns the file line on which each data row starts (row 1 first).
     """
     reader = csv.reader(text.splitlines(keepends=True))
     try:
         header = next(reader)
-        row = 0
+        _check_header(path, header)
+        starts = []
+        row, last = 0, reader.line_num
         for fields in reader:
+            start, last = last + 1, reader.line_num
             if not fields:
                 continue
             row += 1
+            starts.append(start)
             if len(fields) != len(header):
+                hint = (
+                    f"a quote opened on line {start} is not closed until line {last}; check for a stray quote"
+                    if last > start
+                    else "check for a missing or extra comma"
+                )
                 raise DataFileError(
-                    f"{path}: row {row} (line {reader.line_num}): {len(fields)} field(s), expected "
-                    f"{len(header)} (the header's columns); check for a missing or extra comma"
+                    f"{path}: row {row} (line {start}): {len(fields)} field(s), expected {len(header)} "
+                    f"(the header's columns); {hint}"
                 )
     except csv.Error as exc:
         raise DataFileError(f"{path}: line {reader.line_num}: cannot be parsed as CSV: {exc}") from None
+    return starts
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    """Every header field names a column, once."""
+    for number, name in enumerate(header, start=1):
+        if not name.strip():
+            raise DataFileError(
+                f"{path}: line 1 (header), column {number}: blank column name (expected a name)"
+            )
+        if header.index(name) != number - 1:
+            raise DataFileError(
+                f"{path}: line 1 (header), column {name}: named twice (columns {header.index(name) + 1} "
+                f"and {number}; expected each column once)"
+            )
 
 
 def _root_causes(failures: pd.DataFrame) -> pd.DataFrame:
@@ -94,29 +141,6 @@ def _root_causes(failures: pd.DataFrame) -> pd.DataFrame:
     checks = failures["check"].astype(str)
     coerce = checks.str.startswith("coerce_dtype")
     return failures[coerce] if coerce.any() else failures
-
-
-def describe_failures(path: Path, failures: pd.DataFrame, limit: int = 5) -> str:
-    """Turn pandera failure cases into one readable message naming rows and columns."""
-    lines = []
-    for _, case in failures.head(limit).iterrows():
-        if case.get("check") == "column_in_schema":
-            lines.append(
-                f"{path}: header: unexpected column {case.get('failure_case')!r} (not in the schema)"
-            )
-            continue
-        column = case.get("column") or "(table)"
-        index = case.get("index")
-        if index is None or (isinstance(index, float) and index != index):
-            where = f"column {column}"
-        else:
-            row = int(index) + 1
-            where = f"row {row} (line {row + 1}), column {column}"
-        lines.append(f"{path}: {where}: failed {case.get('check')}; got {case.get('failure_case')!r}")
-    more = len(failures) - limit
-    if more > 0:
-        lines.append(f"... and {more} more problem(s)")
-    return "\n".join(lines)
 
 
 def load_yaml(text: str) -> object:
@@ -136,7 +160,7 @@ def read_yaml(path: Path) -> object:
     try:
         return load_yaml(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"{path}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+        raise DataFileError(not_utf8(path, exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandera.pandas as pa
 from pandera.io.pandas_io import deserialize_schema
 
+from . import schema_checks
 from .datafiles import DataFileError, once_per_version, read_validated, read_yaml
 
 
@@ -19,13 +20,14 @@ def load_schema(name: str, data: Path) -> pa.DataFrameSchema:
     """Return the pandera schema named ``name`` (e.g. ``"phases"``), built once per file version."""
     path = schema_path(name, data).resolve()
     if not path.is_file():
-        raise FileNotFoundError(f"no schema {name!r}: {path} does not exist")
+        raise DataFileError(f"{path}: file not found (the schema {name!r} of a data file)")
     return once_per_version(("schema", str(path)), (path,), lambda: _parse(path))
 
 
 def _parse(path: Path) -> pa.DataFrameSchema:
     """Build the schema as ``DataFrameSchema.from_yaml`` does, parsing the YAML with libyaml."""
     content = read_yaml(path)
+    schema_checks.register()  # the custom checks a schema may name
     try:
         return deserialize_schema(content)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # pandera's errors for a bad schema

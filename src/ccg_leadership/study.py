@@ -31,7 +31,7 @@ def fact(key: str, root: Path | None = None) -> int | str:
     facts = load_facts(root)
     if key not in facts.index:
         raise KeyError(f"no fact {key!r} in data/study/facts.csv; known: {', '.join(facts.index)}")
-    value = str(facts.loc[key, "value"])
+    value = str(facts.loc[key, "value"]).strip()
     return int(value) if value.isdigit() else value
 
 

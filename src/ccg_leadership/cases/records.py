@@ -13,6 +13,7 @@ as one :class:`CaseRecords` object, built once per version of the files.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +21,8 @@ import pandas as pd
 import pandera.errors as pe
 import yaml
 
-from .. import provenance
-from ..datafiles import DataFileError, load_yaml, once_per_version
+from .. import failures, provenance
+from ..datafiles import DataFileError, load_yaml, not_utf8, once_per_version
 from ..paths import data_dir
 from ..schemas import load_schema, read_table, schema_path
 
@@ -139,6 +140,12 @@ class CaseRecords:
     provenance: pd.DataFrame
     files: dict[str, Path]
     themes: pd.DataFrame
+    lines: dict[tuple[str, ...], int] = dataclasses.field(default_factory=dict)
+    """The file line of each (record, field) and (record, field, key), for messages."""
+
+    def where(self, record: str, name: str, key: str | None = None) -> str:
+        """``<file>: record R, field F[, key K] (line N)``: where an error about a field points."""
+        return _Places(self.files, self.lines).at(record, name, key)
 
     def field_provenance(self, record: str, field: str) -> tuple[str, str | None, str | None]:
         """Return (provenance, source, note) of one field of one record."""
@@ -179,72 +186,142 @@ def load_cases(data: Path | None = None) -> CaseRecords:
     return once_per_version(("cases", str(folder)), inputs, lambda: _build(folder))
 
 
+@dataclass
+class _Places:
+    """Where each record and field is: the file, and the line of each field and key (for messages)."""
+
+    files: dict[str, Path]
+    lines: dict[tuple[str, ...], int]
+
+    def at(self, record: str, field: str | None = None, key: str | None = None) -> str:
+        """``<file>: record R, field F (line N)``; the line of ``key`` inside the field if given."""
+        where = f"{self.files[record]}: record {record}"
+        if field is None:
+            return where
+        line = self.lines.get((record, field, key)) if key else None
+        line = line or self.lines.get((record, field))
+        detail = f", key {key}" if key and key != "value" else ""
+        return f"{where}, field {field}{detail}" + (f" (line {line})" if line else "")
+
+
 def _build(root: Path) -> CaseRecords:
     files = case_files(root)
     if not files:
         raise DataFileError(f"{root / 'cases'}: no case records (case-<n>.yml) found")
-    value_rows, provenance_rows, by_record = [], [], {}
+    value_rows, provenance_rows = [], []
+    places = _Places({}, {})
     for path in files:
-        values, fields = _read_record(path)
-        by_record[path.stem] = path
+        places.files[path.stem] = path
+        values, fields = _read_record(path, places)
         value_rows.append(values)
         provenance_rows.extend(fields)
     values = pd.DataFrame(value_rows)
     prov = pd.DataFrame(provenance_rows)
-    values = _validate(values, load_schema("cases", root), by_record)
-    prov = _validate(prov, load_schema("cases_provenance", root), by_record)
-    _check_provenance_rules(prov, by_record)
-    _check_organisations(values, by_record)
-    _check_same_ccg_same_context(values, by_record)
+    values = _validate(values, load_schema("cases", root), places)
+    prov = _validate(prov, load_schema("cases_provenance", root), places)
+    _check_provenance_rules(prov, places)
+    _check_organisations(values, places)
+    _check_same_ccg_same_context(values, places)
     return CaseRecords(
         values=values.set_index("record"),
         provenance=prov.set_index(["record", "field"]),
-        files=by_record,
+        files=places.files,
+        lines=places.lines,
         themes=read_table(root / THEMES, "cases_themes", root).set_index("theme"),
     )
 
 
-def _read_record(path: Path) -> tuple[dict[str, str], list[dict[str, str | None]]]:
-    """Parse one YAML record into a values row and one provenance row per field."""
+def _field_lines(record: str, text: str) -> dict[tuple[str, ...], int]:
+    """The file line of each top-level field (``(record, field)``) and of each key inside it."""
+    node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    lines: dict[tuple[str, ...], int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key, value in node.value:
+        lines[(record, str(key.value))] = key.start_mark.line + 1
+        if isinstance(value, yaml.MappingNode):
+            for inner, _ in value.value:
+                lines[(record, str(key.value), str(inner.value))] = inner.start_mark.line + 1
+    return lines
+
+
+def _load_record(path: Path, places: _Places) -> object:
+    """Parse one record file; a syntax error names the file, line and column."""
     record = path.stem
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise DataFileError(f"{path}: not valid UTF-8; save the file as UTF-8") from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{not_utf8(path, exc)} (record {record})") from None
+    try:
+        data = load_yaml(text)
+        places.lines.update(_field_lines(record, text))
     except yaml.YAMLError as exc:
-        raise DataFileError(f"{path}: record {record}: not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataFileError(f"{path}: record {record}{where}: not valid YAML: {problem}") from None
+    return data
+
+
+def _read_record(path: Path, places: _Places) -> tuple[dict[str, str], list[dict[str, str | None]]]:
+    """Parse one YAML record into a values row and one provenance row per field."""
+    record = path.stem
+    data = _load_record(path, places)
     if not isinstance(data, dict):
         raise DataFileError(
-            f"{path}: record {record}: expected a mapping of fields, got {type(data).__name__}"
+            f"{path}: record {record}, line 1: expected a mapping of fields (found "
+            f"{'an empty file' if data is None else type(data).__name__}; expected field: value pairs)"
         )
-    unknown = sorted(set(data) - set(ALL_FIELDS))
+    unknown = sorted(set(map(str, data)) - set(ALL_FIELDS))
     if unknown:
         raise DataFileError(
-            f"{path}: record {record}, field {unknown[0]}: unknown field; allowed: {', '.join(ALL_FIELDS)}"
+            f"{places.at(record, unknown[0])}: unknown field (found {unknown[0]!r}; expected one of "
+            f"{', '.join(ALL_FIELDS)})"
         )
     values: dict[str, str | None] = {"record": record, **dict.fromkeys(PARTS)}
     rows: list[dict[str, str | None]] = []
     for field in ALL_FIELDS:
-        where = f"{path}: record {record}, field {field}"
+        where = places.at(record, field)
         entry = data.get(field)
         if entry is None and field in PARTS:
             continue
-        if entry is None:
-            raise DataFileError(f"{where}: missing (every record needs every structured attribute)")
+        if field not in data:
+            raise DataFileError(
+                f"{path}: record {record}, field {field}: missing (expected a field {field} with value and "
+                f"provenance: every record needs {', '.join(FIELDS)})"
+            )
         if not isinstance(entry, dict) or "value" not in entry or "provenance" not in entry:
-            raise DataFileError(f"{where}: expected a mapping with 'value' and 'provenance' (and 'source')")
-        extra = sorted(set(entry) - {"value", "provenance", "source", "note"})
+            found = (
+                type(entry).__name__ if not isinstance(entry, dict) else "keys " + ", ".join(map(str, entry))
+            )
+            raise DataFileError(
+                f"{where}: not a field entry (found {found}; expected a mapping with value and "
+                "provenance, and source when reported)"
+            )
+        extra = sorted(set(map(str, entry)) - {"value", "provenance", "source", "note"})
         if extra:
             raise DataFileError(
-                f"{where}: unknown key {extra[0]!r}; allowed: value, provenance, source, note"
+                f"{places.at(record, field, extra[0])}: unknown key (found {extra[0]!r}; expected value, "
+                "provenance, source, note)"
             )
         value = entry["value"]
         if field == "organisations":
             if not isinstance(value, list) or not value:
-                raise DataFileError(f"{where}: expected a non-empty list of organisation types")
+                raise DataFileError(
+                    f"{places.at(record, field, 'value')}: not a list (found {value!r}; expected a "
+                    "non-empty list of organisation types)"
+                )
             value = "; ".join(str(v).strip() for v in value)
-        elif not isinstance(value, str | int | float):
-            raise DataFileError(f"{where}: expected a text value, got {type(value).__name__}")
+        elif not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise DataFileError(
+                f"{places.at(record, field, 'value')}: not a text value (found "
+                f"{type(value).__name__} {value!r}; expected text)"
+            )
+        for key in ("provenance", "source", "note"):
+            if isinstance(entry.get(key), dict | list):
+                raise DataFileError(
+                    f"{places.at(record, field, key)}: not a text value (found {entry[key]!r}; expected text)"
+                )
         values[field] = " ".join(str(value).split())
         rows.append(
             {
@@ -258,58 +335,73 @@ def _read_record(path: Path) -> tuple[dict[str, str], list[dict[str, str | None]
     return values, rows
 
 
-def _validate(frame: pd.DataFrame, schema, files: dict[str, Path]) -> pd.DataFrame:
-    """Validate ``frame`` lazily; report failures by file, record and field."""
+def _validate(frame: pd.DataFrame, schema, places: _Places) -> pd.DataFrame:
+    """Validate ``frame`` lazily; report failures by file, record, field and line."""
     try:
         return schema.validate(frame, lazy=True)
     except pe.SchemaErrors as exc:
         lines = []
-        for _, case in exc.failure_cases.head(5).iterrows():
+        for _, case in exc.failure_cases.iterrows():
+            worded = failures.words(schema, case, frame, [])
+            if worded is None:
+                continue
+            column, problem, expected, found = worded
             index = case.get("index")
-            column = case.get("column") or "(table)"
             if index is None or (isinstance(index, float) and index != index):
-                where = f"{', '.join(str(p) for p in files.values())}: field {column}"
+                where = f"{', '.join(str(p) for p in places.files.values())}: field {column}"
             else:
-                row = frame.iloc[int(index)]
-                record = str(row["record"])
-                field = str(row["field"]) if "field" in frame.columns else column
-                detail = f" ({column})" if "field" in frame.columns else ""
-                where = f"{files[record]}: record {record}, field {field}{detail}"
-            lines.append(f"{where}: failed {case.get('check')}; got {case.get('failure_case')!r}")
-        raise DataFileError("\n".join(lines)) from None
+                row = frame.loc[index]
+                if "field" in frame.columns:  # provenance rows: one per (record, field)
+                    where = places.at(str(row["record"]), str(row["field"]), str(column))
+                else:
+                    where = places.at(str(row["record"]), str(column), "value")
+            detail = f"found {found}; expected {expected}" if found is not None else f"expected {expected}"
+            lines.append(f"{where}: {problem} ({detail})")
+        lines = list(dict.fromkeys(lines))
+        more = (
+            [f"... and {len(lines) - failures.LIMIT} more problem(s)"] if len(lines) > failures.LIMIT else []
+        )
+        raise DataFileError("\n".join(lines[: failures.LIMIT] + more)) from None
 
 
-def _check_provenance_rules(prov: pd.DataFrame, files: dict[str, Path]) -> None:
+def _check_provenance_rules(prov: pd.DataFrame, places: _Places) -> None:
     """A reported field must name its source; an illustrative one must not claim a source.
 
     A part of the report's account (``PARTS``) must be reported: an editor-written narrative about a
     placeholder case would read as a finding of the study.
     """
     for _, row in prov.iterrows():
-        where = f"{files[row['record']]}: record {row['record']}, field {row['field']}"
+        record, field = str(row["record"]), str(row["field"])
         source = text_or_none(row["source"])
-        if row["field"] in PARTS and row["provenance"] != provenance.Provenance.REPORTED:
+        if field in PARTS and row["provenance"] != provenance.Provenance.REPORTED:
             raise DataFileError(
-                f"{where}: a part of the report's account must be taken from the report (provenance "
-                "reported, with its source); leave the field out rather than write an illustrative one"
+                f"{places.at(record, field, 'provenance')}: a part of the report's account must be taken "
+                "from the report (provenance reported, with its source); leave the field out rather than "
+                "write an illustrative one"
             )
         if row["provenance"] == provenance.Provenance.REPORTED and source is None:
-            raise DataFileError(f"{where}: provenance is reported but no source id (S1-S11) is given")
+            raise DataFileError(
+                f"{places.at(record, field, 'provenance')}: provenance is reported but no source is given "
+                "(expected a source id, S1-S11)"
+            )
         if row["provenance"] == provenance.Provenance.ILLUSTRATIVE and source is not None:
-            raise DataFileError(f"{where}: provenance is illustrative but a source ({source}) is given")
+            raise DataFileError(
+                f"{places.at(record, field, 'source')}: provenance is illustrative but a source is given "
+                f"(found {source!r}; expected no source, or provenance reported)"
+            )
 
 
-def _check_organisations(values: pd.DataFrame, files: dict[str, Path]) -> None:
+def _check_organisations(values: pd.DataFrame, places: _Places) -> None:
     for _, row in values.iterrows():
         for name in str(row["organisations"]).split("; "):
             if name not in ORGANISATION_SECTORS:
                 raise DataFileError(
-                    f"{files[row['record']]}: record {row['record']}, field organisations: unknown "
-                    f"organisation type {name!r}; allowed: {', '.join(ORGANISATION_SECTORS)}"
+                    f"{places.at(str(row['record']), 'organisations', 'value')}: unknown organisation type "
+                    f"(found {name!r}; expected one of {', '.join(ORGANISATION_SECTORS)})"
                 )
 
 
-def _check_same_ccg_same_context(values: pd.DataFrame, files: dict[str, Path]) -> None:
+def _check_same_ccg_same_context(values: pd.DataFrame, places: _Places) -> None:
     """Two cases in one CCG must agree on the CCG's region, setting and deprivation."""
     for _, group in values.groupby("ccg"):
         first = group.iloc[0]
@@ -317,9 +409,8 @@ def _check_same_ccg_same_context(values: pd.DataFrame, files: dict[str, Path]) -
             for field in ("region", "setting", "deprivation"):
                 if row[field] != first[field]:
                     raise DataFileError(
-                        f"{files[row['record']]}: record {row['record']}, field {field}: "
-                        f"{row[field]!r} differs from {first[field]!r} in {first['record']} "
-                        f"(same {row['ccg']})"
+                        f"{places.at(str(row['record']), field, 'value')}: {row[field]!r} differs from "
+                        f"{first[field]!r} in {first['record']} (same {row['ccg']}; expected the same value)"
                     )
 
 

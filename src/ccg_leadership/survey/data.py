@@ -197,8 +197,9 @@ def _read_codebook(folder: Path) -> pd.DataFrame:
     if len(repeated):
         row = int(repeated[0]) + 1
         raise DataFileError(
-            f"{path}: row {row} (line {row + 1}), column key: {book.loc[repeated[0], 'key']!r} is used twice "
-            f"for item {book.loc[repeated[0], 'item']}; expected a unique key per option"
+            f"{path}: row {row} (line {row + 1}), column key: repeated within item "
+            f"{book.loc[repeated[0], 'item']} (found {book.loc[repeated[0], 'key']!r}; expected a unique "
+            "key per option)"
         )
     return book
 
@@ -237,18 +238,32 @@ def _read_respondents(folder: Path, roles: pd.DataFrame, items: pd.DataFrame) ->
         row = int(unknown[0]) + 1
         raise DataFileError(
             f"{path}: row {row} (line {row + 1}), column role: unknown role "
-            f"{frame.loc[unknown[0], 'role']!r}; expected one of {', '.join(sorted(known))}"
+            f"(found {frame.loc[unknown[0], 'role']!r}; expected one of {', '.join(sorted(known))}, "
+            f"the roles of {folder / INPUTS['roles'][0]})"
         )
     mismatch = frame.index[frame["respondent_id"].str[1:3] != (frame["wave"] % 100).map("{:02d}".format)]
     if len(mismatch):
         row = int(mismatch[0]) + 1
         raise DataFileError(
-            f"{path}: row {row} (line {row + 1}), column wave: {frame.loc[mismatch[0], 'wave']} does not "
-            f"match respondent {frame.loc[mismatch[0], 'respondent_id']}; expected the year in the id"
+            f"{path}: row {row} (line {row + 1}), column wave: does not match respondent "
+            f"{frame.loc[mismatch[0], 'respondent_id']} (found {frame.loc[mismatch[0], 'wave']}; expected "
+            "the year in the id)"
         )
     missing = [c for c in items.index if c not in frame.columns]
     if missing:
-        raise DataFileError(f"{path}: missing column(s) {', '.join(missing)} named in the codebook")
+        raise DataFileError(
+            f"{path}: line 1 (header), column {missing[0]}: missing column(s) {', '.join(missing)} "
+            "(expected a column for every item of the codebook)"
+        )
+    for item, codes in items["codes"].items():
+        stray = frame.index[frame[item].notna() & ~frame[item].isin(codes)]
+        if len(stray):
+            row = int(stray[0]) + 1
+            raise DataFileError(
+                f"{path}: row {row} (line {row + 1}), column {item}: option code not in the codebook "
+                f"(found {frame.loc[stray[0], item]}; expected one of {', '.join(map(str, codes))}, "
+                f"the codes of {item} in {folder / INPUTS['codebook'][0]}, or blank)"
+            )
     return frame
 
 

@@ -79,6 +79,10 @@ def _read_config(path: Path) -> dict:
     rate = config["item_nonresponse"].get("rate")
     if not isinstance(rate, int | float) or not 0 <= rate < 1:
         raise DataFileError(f"{path}: key item_nonresponse.rate: expected a number from 0 to 1, got {rate!r}")
+    for key, kind in (("waves", dict), ("targets", list)):
+        if not isinstance(config[key], kind) or not config[key]:
+            expected = "a mapping of survey years" if kind is dict else "a list of target entries"
+            raise DataFileError(f"{path}: key {key}: expected {expected}, got {config[key]!r}")
     for wave, spec in config["waves"].items():
         roles = spec.get("roles") if isinstance(spec, dict) else None
         if not isinstance(roles, dict) or not all(isinstance(n, int) and n >= 0 for n in roles.values()):
