@@ -8,7 +8,9 @@ Every ToC page (the generated case pages included) is opened in Chromium with ev
   a clipping ancestor would hide counts too); a failure names the widest such element;
 - every table wider than its column scrolls inside a container that takes keyboard focus, is a
   named region (role and accessible name, so a screen reader says what the scrolling part holds)
-  and shows a visible cue while it overflows (the "scroll sideways" hint of ``_static/ccg.css``).
+  and shows a visible cue while it overflows (the "scroll sideways" hint of ``_static/ccg.css``);
+- no two table regions of a page share a name (with every ``<details>`` open: axe checks only what
+  is shown when the page loads).
 """
 
 from __future__ import annotations
@@ -83,8 +85,9 @@ _MEASURE_JS = """
       cue: !!cue && cue.display !== 'none' && cue.content !== 'none' && cue.content !== 'normal',
     });
   }
+  const regions = [...document.querySelectorAll('article [role="region"]')].map(name);
   const scrollWidth = document.documentElement.scrollWidth;
-  return {scroll_width: scrollWidth, inner_width: vw, past: past.slice(0, 5), tables};
+  return {scroll_width: scrollWidth, inner_width: vw, past: past.slice(0, 5), tables, regions};
 }
 """
 
@@ -102,6 +105,7 @@ def measure(site_browser: SiteBrowser, page: str, theme: str) -> dict[str, Any]:
             for size, (width, height) in VIEWPORTS.items():
                 tab.set_viewport_size({"width": width, "height": height})
                 tab.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+                tab.wait_for_timeout(300)  # scroll-state container queries settle a frame or two later
                 results[size] = tab.evaluate(_MEASURE_JS)
         finally:
             tab.set_viewport_size({"width": 1280, "height": 900})
@@ -150,3 +154,10 @@ def test_wide_tables_scroll_in_a_named_focusable_region(
         )
         assert wide["focusable"], f"{where}: table {table} scrolls in {box}, which takes no keyboard focus"
         assert wide["cue"], f"{where}: table {table} overflows {box} without a visible 'scroll sideways' cue"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_table_regions_have_distinct_names(site_browser: SiteBrowser, page: str) -> None:
+    names = measure(site_browser, page, "light")["desktop"]["regions"]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    assert not repeated, f"{page}: scroll regions sharing a name (give each a caption or label): {repeated}"
