@@ -53,13 +53,18 @@ _MEASURE_JS = """
   const past = [];
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= vw + 1) continue;
+    // An element's own box, or the content it lets spill over (text that cannot wrap, say).
+    const spill = clips(el) ? 0 : el.scrollWidth - el.clientWidth;
+    const width = spill > 1 ? r.width + spill : r.width;
+    if (r.width === 0 || r.left + width <= vw + 1) continue;
     const holder = container(el);
     if (holder && scrolls(holder)) continue;  // scrolls inside a container that fits
     if (fixed(el)) continue;                  // off-canvas drawers, dialogs
-    past.push({...describe(el), clipped_by: holder ? describe(holder) : null});
+    past.push({el, ...describe(el), width: Math.round(width), right: Math.round(r.left + width)});
   }
-  past.sort((a, b) => b.width - a.width);
+  // Name the innermost offenders (an ancestor of one spills only because of it), widest first.
+  const innermost = past.filter(e => !past.some(o => o.el !== e.el && e.el.contains(o.el)))
+    .map(({el, ...rest}) => rest).sort((a, b) => b.width - a.width);
   const name = el => {
     const label = (el.getAttribute('aria-label') || '').trim();
     if (label) return label;
@@ -87,7 +92,7 @@ _MEASURE_JS = """
   }
   const regions = [...document.querySelectorAll('article [role="region"]')].map(name);
   const scrollWidth = document.documentElement.scrollWidth;
-  return {scroll_width: scrollWidth, inner_width: vw, past: past.slice(0, 5), tables, regions};
+  return {scroll_width: scrollWidth, inner_width: vw, past: innermost.slice(0, 5), tables, regions};
 }
 """
 
