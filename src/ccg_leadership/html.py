@@ -3,13 +3,16 @@
 :func:`table_html` is the only way the book turns a table into HTML. It never prints ``NaN`` (an absent
 value is a dash, explained in a note under the table), never a float count such as ``8.0``, and never
 a pandas index: a named index becomes an ordinary labelled column, an unnamed one is refused. Every
-table sits in a ``div.ccg-table-scroll`` container (focusable, so it scrolls from the keyboard too):
-a wide table scrolls sideways inside the page column instead of overflowing it, and its cells wrap
-(``_static/ccg.css``).
+table sits in a ``div.ccg-table-scroll`` container, a named region that takes keyboard focus (so it
+scrolls from the keyboard too, and a screen reader announces what it holds): a wide table scrolls
+sideways inside the page column instead of pushing the page wider, with shadows at the edges that
+hide more columns, a "scroll sideways" hint while it overflows, and its row headers kept in view on
+the left (``_static/ccg.css``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import numbers
 from collections.abc import Iterable
@@ -85,6 +88,35 @@ def _kinds(frame: pd.DataFrame, kinds: str | Iterable[str] | None) -> list[Prove
     return found or [Provenance.DERIVED]
 
 
+def region_name(columns: list[str]) -> str:
+    """The accessible name of a table without caption: what its first columns are."""
+    shown = ", ".join(columns[:3])
+    more = len(columns) - 3
+    return f"Table of {shown}" + (f" and {more} more column{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+def scroll_region(table: str, caption: str = "", label: str = "") -> str:
+    """Wrap ``table`` (``<table>`` markup) in its focusable, named scroll container.
+
+    The region is named by the table's caption (``aria-labelledby``; ``table`` must then hold a
+    ``<caption id=...>``, see :func:`caption_id`), else by ``label``.
+    """
+    name = f'aria-labelledby="{caption}"' if caption else f'aria-label="{html.escape(label)}"'
+    return f'<div class="ccg-table-scroll" role="region" tabindex="0" {name}>{table}</div>'
+
+
+def caption_id(body: str) -> str:
+    """A caption id derived from the table's markup: the same on every build, distinct per table."""
+    return "ccg-table-" + hashlib.sha1(body.encode("utf-8")).hexdigest()[:10]
+
+
+def _column_header(name: str, vertical: bool) -> str:
+    text = html.escape(name)
+    if vertical:
+        return f'<th scope="col" class="ccg-vertical"><span>{text}</span></th>'
+    return f'<th scope="col">{text}</th>'
+
+
 def table_html(
     frame: pd.DataFrame,
     kinds: str | Iterable[str] | None = None,
@@ -96,6 +128,8 @@ def table_html(
     html_columns: Iterable[str] = (),
     caption: str = "",
     row_headers: bool = False,
+    label: str = "",
+    vertical_headers: Iterable[str] = (),
 ) -> str:
     """Return ``frame`` as an HTML table preceded by provenance badges and an optional note.
 
@@ -105,7 +139,10 @@ def table_html(
     states a column holding one value on every row (of several) once above the table instead; a
     provenance column is then dropped when all rows share one kind. ``html_columns``: columns whose
     cells are trusted HTML (e.g. links), inserted unescaped. ``caption``: the table's own caption;
-    ``row_headers``: the first column's cells name their rows (``<th scope="row">``).
+    ``row_headers``: the first column's cells name their rows (``<th scope="row">``; they stay in view
+    while a wide table scrolls). ``label``: the accessible name of the table's scroll region when it
+    has no caption (default: its first column names). ``vertical_headers``: columns of short values
+    (yes/no) whose header text runs upwards, so that a wide matrix fits a narrower column.
     """
     shown = plain_frame(frame)
     found = _kinds(shown, kinds)
@@ -125,8 +162,8 @@ def table_html(
         if shared:
             head += f'<p class="table-constants">Every row: {"; ".join(shared)}.</p>'
         shown = shown.drop(columns=constant)
-    raw = set(html_columns)
-    header = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in shown.columns)
+    raw, upright = set(html_columns), set(vertical_headers)
+    header = "".join(_column_header(c, c in upright) for c in shown.columns)
     rows, absent = [], False
     for values in shown.itertuples(index=False, name=None):
         cells = []
@@ -138,11 +175,14 @@ def table_html(
             cells.append(tag.format(content))
         rows.append(f"<tr>{''.join(cells)}</tr>")
     classes = " ".join(["table", "ccg-table", *css_class.split()])
-    table = (
-        '<div class="ccg-table-scroll" tabindex="0">'
+    body = f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody>"
+    caption_ref = caption_id(caption + body) if caption else ""
+    table = scroll_region(
         f'<table class="{classes}">'
-        + (f"<caption>{html.escape(caption)}</caption>" if caption else "")
-        + f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        + (f'<caption id="{caption_ref}">{html.escape(caption)}</caption>' if caption else "")
+        + f"{body}</table>",
+        caption_ref,
+        label or region_name(list(shown.columns)),
     )
     foot = f'<p class="table-note">{html.escape(ABSENT_NOTE)}</p>' if absent else ""
     return head + table + foot

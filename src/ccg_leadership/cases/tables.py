@@ -205,7 +205,7 @@ def themes_table(records: CaseRecords, kind: str) -> pd.DataFrame:
 
 def details_html(summary: str, frame: pd.DataFrame, kind: str, note: str = "") -> str:
     """Return a collapsed ``<details>`` block holding the table behind a figure, with its provenance."""
-    return html_tables.details_html(summary, html_tables.table_html(frame, kind, note))
+    return html_tables.details_html(summary, html_tables.table_html(frame, kind, note, label=summary))
 
 
 def survey_figures(survey: Survey, ids: list[str]) -> dict[str, float]:

@@ -192,5 +192,7 @@ def details_html(summary: str, frame: pd.DataFrame, note: str = "") -> str:
     Provenance is read from the table's provenance column(s); a column holding one value on every row
     is stated once above the table.
     """
-    table = html.table_html(frame, None, note, "survey-table", derived_note=WHY_DERIVED, fold_constants=True)
+    table = html.table_html(
+        frame, None, note, "survey-table", derived_note=WHY_DERIVED, fold_constants=True, label=summary
+    )
     return html.details_html(summary, table)
