@@ -107,3 +107,14 @@ def test_counts_are_written_as_prose_writes_them() -> None:
     assert study.fact_in_words("cases") == "eight"
     with pytest.raises(TypeError, match="not a count"):
         study.fact_in_words("study_start")
+
+
+def test_phase_units_and_the_fact_stating_them_must_agree(tmp_path: Path) -> None:
+    """The scoping phase's units (timeline table) and the fact scoping_ccgs (prose) are one count."""
+    study.check_phase_units(DATA)  # the book's own files agree
+    root = _broken_copy(tmp_path, lambda t: t.replace(",15,CCGs,scoping_ccgs,", ",14,CCGs,scoping_ccgs,"))
+    with pytest.raises(DataFileError, match=r"phases\.csv: row 1 \(line 2\), column units: .*says 15"):
+        study.check_phase_units(root)
+    root = _broken_copy(tmp_path / "b", lambda t: t.replace(",case_ccgs,", ",case_ccg,"))
+    with pytest.raises(DataFileError, match=r"phases\.csv: row 3 \(line 4\), column units_fact: no fact"):
+        study.check_phase_units(root)

@@ -24,6 +24,7 @@ def check_data(data: Path) -> None:
     study.load_phases(data)
     study.load_facts(data)
     study.phase_count(data)  # the phases file and the design fact must agree
+    study.check_phase_units(data)  # and each phase's units and the fact stating them
     published.load_published(data)
     cases = load_cases(data) if (data / "cases").is_dir() else None  # a small test book may have none
     check_references(data, cases)

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from . import provenance, style
-from .datafiles import DataFileError
+from .datafiles import DataFileError, check_field_counts
 from .paths import data_dir
 from .schemas import read_table
 
@@ -110,6 +110,37 @@ def phase_count(root: Path | None = None) -> int:
             "expected the same number"
         )
     return count
+
+
+def check_phase_units(root: Path | None = None) -> None:
+    """Check that each phase's ``units`` equals the design fact its ``units_fact`` names.
+
+    The timeline table prints a phase's units (15 CCGs) and the prose prints the fact
+    (``scoping_ccgs``): one count in two files, so the build refuses them disagreeing. A DataFileError
+    names ``phases.csv``, the row, line and column, and both values.
+    """
+    root = root or data_dir()
+    path = root / "study" / "phases.csv"
+    phases = read_table(path, "phases", root)  # in file order, as the rows are counted
+    lines = check_field_counts(path, path.read_text(encoding="utf-8-sig"))
+    facts = load_facts(root)
+    for row, phase in enumerate(phases.to_dict("records"), start=1):
+        key, number = phase.get("units_fact"), phase["phase"]
+        if key is None or pd.isna(key) or not str(key).strip():
+            continue
+        where = f"{path}: row {row} (line {lines[row - 1]})"
+        if key not in facts.index:
+            raise DataFileError(
+                f"{where}, column units_fact: no fact {key!r} in data/study/facts.csv "
+                f"(found {key!r}; expected one of {', '.join(facts.index)})"
+            )
+        stated = str(facts.loc[key, "value"]).strip()
+        units = phase["units"]
+        if pd.isna(units) or str(int(units)) != stated:
+            raise DataFileError(
+                f"{where}, column units: phase {number} has {units} {phase['unit_label']} but the fact "
+                f"{key} in data/study/facts.csv says {stated} (found {units}; expected {stated})"
+            )
 
 
 def month_year(key: str, root: Path | None = None) -> str:

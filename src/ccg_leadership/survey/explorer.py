@@ -20,6 +20,7 @@ import ipywidgets
 import pandas as pd
 
 from ..html import interval as share_interval
+from ..html import scroll_region
 from ..provenance import badge_html
 from ..provenance import label as label_of
 from . import disclosure as d
@@ -43,12 +44,13 @@ STYLE = """<style>
 @media (max-width: 36rem) {
   div.ccg-view {max-width: 100%}
   div.ccg-view table {font-size: 0.8rem}
-  div.ccg-view th, div.ccg-view td {padding: 0.2rem; overflow-wrap: anywhere}
-  div.ccg-view td.num {white-space: normal}
-  div.ccg-view .ccg-bar-cell {width: 15%}
+  div.ccg-view th, div.ccg-view td {padding: 0.2rem 0.3rem}
+  div.ccg-view .ccg-bar-cell {width: 15%; min-width: 2.5rem}
 }
 </style>"""
-"""The views' CSS; on a phone (under 36rem) the table tightens so that all six columns fit the column."""
+"""The views' CSS. On a phone (under 36rem) the table tightens; words never break inside, so a view
+still wider than the column (the by-role matrix) scrolls inside its own region (the book's
+``div.ccg-table-scroll``, with its edge shadows and hint), not the page."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ REPORTED_ROW_NOTE = (
 )
 
 
-def _option_row(label: str, row: dict, css: str = "") -> str:
+def _option_row(label: str, row: dict, css: str = "", provenance: bool = True) -> str:
     reported = row["provenance"] == "reported"
     if reported or row["low"] is None:
         interval = NOT_SHOWN if reported else ""
@@ -109,7 +111,8 @@ def _option_row(label: str, row: dict, css: str = "") -> str:
         f'<td class="num">{html.escape(_shown(row["share_display"]))}</td>'
         f'<td class="num">{interval}</td>'
         f'<td class="num">{count}</td>'
-        f"<td>{html.escape(label_of(row['provenance']))}</td></tr>"
+        + (f"<td>{html.escape(label_of(row['provenance']))}</td>" if provenance else "")
+        + "</tr>"
     )
 
 
@@ -129,10 +132,11 @@ def options_view_html(
     options; ``reported``: the report's own statements about this question, group and wave, quoted
     under the table with the reported label; ``notes``: further plain notes under the table.
     """
-    body = [_option_row(str(row["label"]), row) for row in _records(frame)]
-    body += [_option_row(label, row, "ccg-combined") for label, row in combined]
     kinds = {row["provenance"] for row in _records(frame)} | {row["provenance"] for _, row in combined}
     overall = "reported" if kinds == {"reported"} else "derived"
+    mixed = len(kinds) > 1  # one provenance for every row: the caption's label says it once
+    body = [_option_row(str(row["label"]), row, provenance=mixed) for row in _records(frame)]
+    body += [_option_row(label, row, "ccg-combined", provenance=mixed) for label, row in combined]
     quotes = "".join(
         f'<p class="ccg-note">{badge_html("reported")} The report: {html.escape(text)}</p>'
         for text in reported
@@ -140,13 +144,14 @@ def options_view_html(
     if "reported" in kinds:
         quotes += f'<p class="ccg-note">{html.escape(REPORTED_ROW_NOTE)}</p>'
     quotes += "".join(f'<p class="ccg-note">{html.escape(text)}</p>' for text in notes)
-    return (
-        f'<div class="ccg-view"><table>{_caption(title, subtitle, overall)}'
+    head = (
         '<thead><tr><th scope="col">Answer</th><th scope="col">Bar</th><th scope="col">Share</th>'
         f'<th scope="col">{stats.LEVEL} interval (Wilson)</th><th scope="col">Count / base</th>'
-        '<th scope="col">Provenance</th></tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>{quotes}</div>"
+        + ('<th scope="col">Provenance</th>' if mixed else "")
+        + "</tr></thead>"
     )
+    table = f"<table>{_caption(title, subtitle, overall)}{head}<tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="ccg-view">{scroll_region(table, label=title)}{quotes}</div>'
 
 
 def role_matrix_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
@@ -172,10 +177,13 @@ def role_matrix_html(frame: pd.DataFrame, title: str, subtitle: str) -> str:
             f'<tr><th scope="row">{html.escape(str(role_label))}</th>'
             f'<td class="num">{int(group[0]["n"])}</td>{"".join(cells)}</tr>'
         )
-    return (
-        f'<div class="ccg-view"><table>{_caption(title, subtitle, "derived")}'
+    table = (
+        f"<table>{_caption(title, subtitle, 'derived')}"
         f'<thead><tr><th scope="col">Role</th><th scope="col">Base</th>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
+    )
+    return (
+        f'<div class="ccg-view">{scroll_region(table, label=title)}'
         f'<p class="ccg-note">{_disclosure_note()} Shares are of each role\'s answers.</p></div>'
     )
 
