@@ -53,8 +53,10 @@ _MEASURE_JS = """
   const past = [];
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    // An element's own box, or the content it lets spill over (text that cannot wrap, say).
-    const spill = clips(el) ? 0 : el.scrollWidth - el.clientWidth;
+    // An element's own box, or the content it lets spill over (text that cannot wrap, say). Inside an
+    // SVG drawing (the charts) only the box counts: scrollWidth/clientWidth describe CSS boxes, and
+    // Chromium reports a "spill" for SVG text that is not there.
+    const spill = (clips(el) || el.ownerSVGElement) ? 0 : el.scrollWidth - el.clientWidth;
     const width = spill > 1 ? r.width + spill : r.width;
     if (r.width === 0 || r.left + width <= vw + 1) continue;
     const holder = container(el);
