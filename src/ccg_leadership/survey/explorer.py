@@ -41,6 +41,9 @@ STYLE = """<style>
 .ccg-view td .ccg-bar {margin-top: 2px}
 .ccg-view tr.ccg-combined th, .ccg-view tr.ccg-combined td {
   border-top: 2px solid var(--pst-color-border, #ccc)}
+html[data-theme="dark"] .ccg-view div.ccg-table-scroll {
+  --ccg-cover: var(--pst-color-text-base); --ccg-shadow: rgb(0 0 0 / 0.28)}
+html[data-theme="dark"] .ccg-view div.ccg-table-scroll::before {color: inherit}
 @media (max-width: 36rem) {
   div.ccg-view {max-width: 100%}
   div.ccg-view table {font-size: 0.8rem}
@@ -50,7 +53,9 @@ STYLE = """<style>
 </style>"""
 """The views' CSS. On a phone (under 36rem) the table tightens; words never break inside, so a view
 still wider than the column (the by-role matrix) scrolls inside its own region (the book's
-``div.ccg-table-scroll``, with its edge shadows and hint), not the page."""
+``div.ccg-table-scroll``, with its edge shadows and hint), not the page. In the dark theme the
+widgets sit on the theme's light panel (``--pst-color-text-base``): the region's edge covers and hint
+take that panel's colours."""
 
 
 @dataclass(frozen=True)
