@@ -131,3 +131,28 @@ def test_a_non_numeric_published_value_names_row_and_column(data: Path) -> None:
         f"{path}: row 1 (line 2), column value: not a number (found '33 percent'; expected a number)"
         in failure(data)
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "column"),
+    [(2, "nurse", "column role"), (1, "2016", "column wave: does not match respondent S14-0004")],
+    ids=["schema-check", "loader-check"],
+)
+def test_an_error_after_a_blank_line_names_the_files_own_line(
+    data: Path, field: int, value: str, column: str
+) -> None:
+    """Rows are counted as data rows, lines as the file's lines: a blank line in between shifts them.
+
+    Both kinds of row error are covered: a schema check (an unknown role) and a check the loader makes
+    after reading (the wave must match the year in the respondent id).
+    """
+    path = data / "survey" / "responses.csv"
+    edit_line(path, 2, lambda line: "\n" + line)  # a blank line 2; the first respondent moves to line 3
+
+    def change(line: str) -> str:
+        fields = line.split(",")
+        fields[field] = value
+        return ",".join(fields)
+
+    assert edit_line(path, 6, change).startswith("S14-0004,")  # data row 4 of the file, now on line 6
+    assert f"{path}: row 4 (line 6), {column}" in failure(data)

@@ -118,6 +118,17 @@ def check_field_counts(path: Path, text: str) -> list[int]:
     return starts
 
 
+def row_where(path: Path, row: int) -> str:
+    """``<file>: row <row> (line <n>)``: where data row ``row`` (1-based) starts in the file.
+
+    The line is counted from the file itself, so blank lines and quoted fields spanning lines before
+    the row are allowed for (for messages about a row the loaders found wrong after reading).
+    """
+    starts = check_field_counts(path, Path(path).read_text(encoding="utf-8-sig"))
+    line = starts[row - 1] if 0 < row <= len(starts) else row + 1
+    return f"{path}: row {row} (line {line})"
+
+
 def _check_header(path: Path, header: list[str]) -> None:
     """Every header field names a column, once."""
     for number, name in enumerate(header, start=1):

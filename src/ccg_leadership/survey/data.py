@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..datafiles import DataFileError, once_per_version
+from ..datafiles import DataFileError, once_per_version, row_where
 from ..paths import data_dir
 from ..schemas import read_table, schema_path
 
@@ -197,7 +197,7 @@ def _read_codebook(folder: Path) -> pd.DataFrame:
     if len(repeated):
         row = int(repeated[0]) + 1
         raise DataFileError(
-            f"{path}: row {row} (line {row + 1}), column key: repeated within item "
+            f"{row_where(path, row)}, column key: repeated within item "
             f"{book.loc[repeated[0], 'item']} (found {book.loc[repeated[0], 'key']!r}; expected a unique "
             "key per option)"
         )
@@ -237,7 +237,7 @@ def _read_respondents(folder: Path, roles: pd.DataFrame, items: pd.DataFrame) ->
     if len(unknown):
         row = int(unknown[0]) + 1
         raise DataFileError(
-            f"{path}: row {row} (line {row + 1}), column role: unknown role "
+            f"{row_where(path, row)}, column role: unknown role "
             f"(found {frame.loc[unknown[0], 'role']!r}; expected one of {', '.join(sorted(known))}, "
             f"the roles of {folder / INPUTS['roles'][0]})"
         )
@@ -245,7 +245,7 @@ def _read_respondents(folder: Path, roles: pd.DataFrame, items: pd.DataFrame) ->
     if len(mismatch):
         row = int(mismatch[0]) + 1
         raise DataFileError(
-            f"{path}: row {row} (line {row + 1}), column wave: does not match respondent "
+            f"{row_where(path, row)}, column wave: does not match respondent "
             f"{frame.loc[mismatch[0], 'respondent_id']} (found {frame.loc[mismatch[0], 'wave']}; expected "
             "the year in the id)"
         )
@@ -260,7 +260,7 @@ def _read_respondents(folder: Path, roles: pd.DataFrame, items: pd.DataFrame) ->
         if len(stray):
             row = int(stray[0]) + 1
             raise DataFileError(
-                f"{path}: row {row} (line {row + 1}), column {item}: option code not in the codebook "
+                f"{row_where(path, row)}, column {item}: option code not in the codebook "
                 f"(found {frame.loc[stray[0], item]}; expected one of {', '.join(map(str, codes))}, "
                 f"the codes of {item} in {folder / INPUTS['codebook'][0]}, or blank)"
             )

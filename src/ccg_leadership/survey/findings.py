@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..datafiles import DataFileError
+from ..datafiles import DataFileError, row_where
 from ..rounding import round_half_up
 from . import stats
 from .data import INPUTS, Survey
@@ -63,9 +63,8 @@ def findings_path(survey: Survey) -> Path:
 
 
 def _where(survey: Survey, ident: str) -> str:
-    """``<file>: row <n> (line <n + 1>)`` of finding ``ident`` (rows in file order, 1-based)."""
-    row = list(survey.findings.index).index(ident) + 1
-    return f"{findings_path(survey)}: row {row} (line {row + 1})"
+    """``<file>: row <n> (line <l>)`` of finding ``ident`` (rows in file order, 1-based)."""
+    return row_where(findings_path(survey), list(survey.findings.index).index(ident) + 1)
 
 
 def _missing(value: object) -> bool:
